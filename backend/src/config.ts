@@ -1,0 +1,163 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a valid configuration; names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const readableFile = optionalText.refine((path) => path === undefined || isReadableFile(path), {
+  error: 'must name a readable file',
+});
+
+const readableDirectory = optionalText.refine(
+  (path) => path === undefined || (existsSync(path) && statSync(path).isDirectory()),
+  { error: 'must name an existing directory' },
+);
+
+const urlList = optionalText.transform((value, ctx) => {
+  if (value === undefined) return [];
+  const origins = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://host` });
+      return z.NEVER;
+    }
+    if (parsed.origin !== origin) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${origin}" must be an origin (scheme://host[:port])`,
+      });
+      return z.NEVER;
+    }
+  }
+  return origins;
+});
+
+const environmentSchema = z.object({
+  PORT: port(8080),
+  METRICS_PORT: port(9090),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalText.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  PGHOST: optionalText,
+  PGPORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PGDATABASE: optionalText,
+  PGUSER: optionalText,
+  PGPASSWORD: optionalText,
+  PGSSLMODE: z
+    .enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'])
+    .optional(),
+  DB_CREDENTIALS_DIR: readableDirectory,
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+
+  API_KEY_FILE: readableFile,
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  CORS_ORIGINS: urlList,
+  TRUST_PROXY: z.string().trim().min(1).default('loopback, linklocal, uniquelocal'),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.refine(
+    (v) => v === undefined || URL.canParse(v),
+    'must be a URL such as http://otel-collector:4318',
+  ),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('tbyte-backend'),
+
+  APP_VERSION: z.string().trim().min(1).default(readPackageVersion()),
+  GIT_SHA: z.string().trim().min(1).default('unknown'),
+  POD_NAME: z.string().trim().min(1).default(hostname()),
+  POD_NAMESPACE: optionalText,
+  NODE_NAME: optionalText,
+});
+
+export type Environment = z.input<typeof environmentSchema>;
+
+export interface Config {
+  port: number;
+  metricsPort: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: {
+    /** Connection string, when DATABASE_URL is set; otherwise pg reads libpq's PG* variables. */
+    url: string | undefined;
+    credentialsDir: string | undefined;
+    poolMax: number;
+  };
+  apiKeyFile: string | undefined;
+  shutdownGraceSeconds: number;
+  corsOrigins: string[];
+  trustProxy: string;
+  rateLimit: { max: number; windowSeconds: number };
+  telemetry: { endpoint: string | undefined; serviceName: string };
+  build: { version: string; commit: string };
+  runtime: { pod: string; namespace: string | undefined; node: string | undefined };
+}
+
+/** Validates every variable the service reads; throws ConfigError naming each bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    metricsPort: e.METRICS_PORT,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, credentialsDir: e.DB_CREDENTIALS_DIR, poolMax: e.DB_POOL_MAX },
+    apiKeyFile: e.API_KEY_FILE,
+    shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    corsOrigins: e.CORS_ORIGINS,
+    trustProxy: e.TRUST_PROXY,
+    rateLimit: { max: e.RATE_LIMIT_MAX, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+    telemetry: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    build: { version: e.APP_VERSION, commit: e.GIT_SHA },
+    runtime: { pod: e.POD_NAME, namespace: e.POD_NAMESPACE, node: e.NODE_NAME },
+  };
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile() && readFileSync(path).length >= 0;
+  } catch {
+    return false;
+  }
+}
+
+function readPackageVersion(): string {
+  const manifest = new URL('../package.json', import.meta.url);
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
+  return version;
+}

@@ -1,0 +1,194 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { PoolCounts } from '../metrics.js';
+import type { CredentialSource, DbCredentials } from './credentials.js';
+
+export interface DatabaseOptions {
+  url: string | undefined;
+  poolMax: number;
+  credentials: CredentialSource;
+  logger: Logger;
+  observeQuery?: (operation: string, seconds: number) => void;
+  applicationName?: string;
+}
+
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Failures that mean "the database cannot be reached or refused us", answered with 503. */
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '28P01', // invalid_password
+  '28000', // invalid_authorization_specification
+]);
+const authenticationCodes = new Set(['28P01', '28000']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (unavailableCodes.has(code) || code.startsWith('08'))) {
+    return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i.test(
+    error.message,
+  );
+}
+
+function isAuthenticationFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && authenticationCodes.has(code);
+}
+
+/**
+ * The PostgreSQL pool behind every query. Credentials from files win over the environment;
+ * when they change (or the server rejects them and the files hold new ones) a new pool takes
+ * over and the old one drains, so a rotated password needs no restart.
+ */
+export class Database {
+  private pool: pg.Pool;
+
+  constructor(private readonly options: DatabaseOptions) {
+    this.pool = this.createPool(options.credentials.current());
+    options.credentials.onChange(() => this.replacePool());
+  }
+
+  counts(): PoolCounts {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
+  }
+
+  async query<R extends pg.QueryResultRow>(
+    operation: string,
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    return this.timed(operation, () =>
+      this.withFreshCredentials(() => this.pool.query<R>(text, values)),
+    );
+  }
+
+  /** Runs fn inside BEGIN/COMMIT on one connection; ROLLBACK on any error. */
+  async transaction<T>(operation: string, fn: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.timed(operation, async () => {
+      const client = await this.withFreshCredentials(() => this.pool.connect());
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch((e: unknown) => (broken = e as Error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  /** A dedicated connection outside the pool's accounting, for session-level work (advisory locks). */
+  async connect(): Promise<pg.PoolClient> {
+    return this.withFreshCredentials(() => this.pool.connect());
+  }
+
+  async end(): Promise<void> {
+    this.options.credentials.close();
+    await this.pool.end();
+  }
+
+  private async timed<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    try {
+      return await run();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.options.observeQuery?.(operation, seconds);
+    }
+  }
+
+  /** A rejected password may mean the files already hold the rotated one: re-read and retry once. */
+  private async withFreshCredentials<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isAuthenticationFailure(error) || !this.options.credentials.refresh()) throw error;
+      this.options.logger.info(
+        'database rejected the credentials; retrying with the re-read files',
+      );
+      return run();
+    }
+  }
+
+  private replacePool(): void {
+    let credentials: DbCredentials;
+    try {
+      credentials = this.options.credentials.current();
+    } catch (error) {
+      this.options.logger.error(
+        { err: error },
+        'database credential files are unusable; keeping the current pool',
+      );
+      return;
+    }
+    const previous = this.pool;
+    this.pool = this.createPool(credentials);
+    this.options.logger.info('database credentials changed; new connections use them');
+    previous.end().catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'closing the previous pool failed');
+    });
+  }
+
+  private createPool(credentials: DbCredentials): pg.Pool {
+    const pool = new pg.Pool({
+      ...connectionSettings(this.options.url, credentials),
+      max: this.options.poolMax,
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+      query_timeout: 20_000,
+      application_name: this.options.applicationName ?? 'tbyte-backend',
+    });
+    // An idle client whose server went away emits here; the pool drops it and connects anew.
+    pool.on('error', (error) => {
+      this.options.logger.warn({ err: error }, 'idle database connection lost');
+    });
+    return pool;
+  }
+}
+
+/** pg lets a connection string override explicit fields, so file credentials go into the URL itself. */
+export function connectionSettings(
+  url: string | undefined,
+  credentials: DbCredentials,
+): pg.PoolConfig {
+  if (url === undefined) {
+    const settings: pg.PoolConfig = {};
+    if (credentials.user !== undefined) settings.user = credentials.user;
+    if (credentials.password !== undefined) settings.password = credentials.password;
+    if (credentials.host !== undefined) settings.host = credentials.host;
+    if (credentials.port !== undefined) settings.port = credentials.port;
+    if (credentials.database !== undefined) settings.database = credentials.database;
+    return settings;
+  }
+  const target = new URL(url);
+  if (credentials.user !== undefined) target.username = encodeURIComponent(credentials.user);
+  if (credentials.password !== undefined)
+    target.password = encodeURIComponent(credentials.password);
+  if (credentials.host !== undefined) target.hostname = credentials.host;
+  if (credentials.port !== undefined) target.port = String(credentials.port);
+  if (credentials.database !== undefined)
+    target.pathname = `/${encodeURIComponent(credentials.database)}`;
+  return { connectionString: target.toString() };
+}

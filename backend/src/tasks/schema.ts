@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** The schemas that validate requests are the ones the OpenAPI document is generated from. */
+
+export const taskStatusSchema = z
+  .enum(['todo', 'in_progress', 'done'])
+  .meta({ id: 'TaskStatus', description: 'Where the task stands.' });
+
+const title = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+const description = z.string().max(2000, 'must be at most 2000 characters');
+
+export const taskSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    status: taskStatusSchema,
+    createdAt: z.iso.datetime({ offset: true }),
+    updatedAt: z.iso.datetime({ offset: true }),
+    version: z
+      .int()
+      .min(1)
+      .meta({ description: 'Increments on every change; the ETag carries it.' }),
+  })
+  .meta({ id: 'Task' });
+
+export const createTaskSchema = z
+  .strictObject({
+    title,
+    description: description.default(''),
+    status: taskStatusSchema.default('todo'),
+  })
+  .meta({ id: 'CreateTask' });
+
+export const updateTaskSchema = z
+  .strictObject({
+    title: title.optional(),
+    description: description.optional(),
+    status: taskStatusSchema.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, { error: 'must change at least one field' })
+  .meta({ id: 'UpdateTask', description: 'A JSON merge patch: the fields to change.' });
+
+export const listTasksQuerySchema = z.strictObject({
+  status: taskStatusSchema.optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const taskListSchema = z
+  .object({
+    items: z.array(taskSchema),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as cursor for the next page; null on the last.' }),
+  })
+  .meta({ id: 'TaskList' });
+
+export const taskIdSchema = z.strictObject({ id: z.uuid({ error: 'must be a UUID' }) });
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
+
+export type Task = z.infer<typeof taskSchema>;
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+export type CreateTask = z.infer<typeof createTaskSchema>;
+export type UpdateTask = z.infer<typeof updateTaskSchema>;

@@ -1,0 +1,6 @@
+export {
+  startEmbeddedPostgres,
+  type RunningPostgres,
+  type EmbeddedPostgresOptions,
+} from './embedded-postgres.js';
+export { freePort } from './free-port.js';

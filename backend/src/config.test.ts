@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+function issuesOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((i) => i.variable);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the design defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.metricsPort).toBe(9090);
+    expect(config.logLevel).toBe('info');
+    expect(config.database.poolMax).toBe(10);
+    expect(config.database.url).toBeUndefined();
+    expect(config.apiKeyFile).toBeUndefined();
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.telemetry.endpoint).toBeUndefined();
+    expect(config.telemetry.serviceName).toBe('tbyte-backend');
+    expect(config.build.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reads every variable of the contract', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tbyte-config-'));
+    const keyFile = join(dir, 'api-key');
+    writeFileSync(keyFile, 'k');
+    const config = loadConfig({
+      PORT: '8181',
+      METRICS_PORT: '9191',
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgresql://u:p@db:5432/tbyte',
+      DB_CREDENTIALS_DIR: dir,
+      DB_POOL_MAX: '25',
+      API_KEY_FILE: keyFile,
+      SHUTDOWN_GRACE_SECONDS: '15',
+      CORS_ORIGINS: 'https://tbyte.local, http://localhost:5173',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      OTEL_SERVICE_NAME: 'backend',
+      APP_VERSION: '1.2.3',
+      GIT_SHA: 'abc123',
+      POD_NAME: 'backend-7d9f',
+      POD_NAMESPACE: 'tbyte',
+      NODE_NAME: 'ip-10-0-1-1',
+    });
+    expect(config).toMatchObject({
+      port: 8181,
+      metricsPort: 9191,
+      logLevel: 'debug',
+      database: { url: 'postgresql://u:p@db:5432/tbyte', credentialsDir: dir, poolMax: 25 },
+      apiKeyFile: keyFile,
+      shutdownGraceSeconds: 15,
+      corsOrigins: ['https://tbyte.local', 'http://localhost:5173'],
+      telemetry: { endpoint: 'http://otel-collector:4318', serviceName: 'backend' },
+      build: { version: '1.2.3', commit: 'abc123' },
+      runtime: { pod: 'backend-7d9f', namespace: 'tbyte', node: 'ip-10-0-1-1' },
+    });
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['METRICS_PORT', '0'],
+    ['LOG_LEVEL', 'verbose'],
+    ['DATABASE_URL', 'mysql://db/tbyte'],
+    ['PGPORT', 'x'],
+    ['PGSSLMODE', 'sometimes'],
+    ['DB_POOL_MAX', '0'],
+    ['DB_CREDENTIALS_DIR', '/nonexistent/tbyte'],
+    ['API_KEY_FILE', '/nonexistent/api-key'],
+    ['SHUTDOWN_GRACE_SECONDS', '-1'],
+    ['CORS_ORIGINS', 'not a url'],
+    ['CORS_ORIGINS', 'https://tbyte.local/path'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector'],
+    ['RATE_LIMIT_MAX', '0'],
+  ])('names %s when it is %p', (variable, value) => {
+    expect(issuesOf({ [variable]: value })).toEqual([variable]);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(issuesOf({ PORT: 'x', LOG_LEVEL: 'loud' }).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+});

@@ -69,13 +69,7 @@ describe('POST /api/tasks', () => {
     ['an unknown field', { title: 'ok', owner: 'me' }, 'owner'],
     ['an array body', [{ title: 'ok' }], 'body'],
   ])('rejects %s, naming %s', async (_label, body, field) => {
-    expectProblem(
-      await api()
-        .post('/api/tasks')
-        .send(body),
-      400,
-      field,
-    );
+    expectProblem(await api().post('/api/tasks').send(body), 400, field);
   });
 
   it('accepts the limits exactly', async () => {

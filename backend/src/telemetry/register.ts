@@ -18,7 +18,7 @@ if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) {
     { NodeSDK },
     { OTLPTraceExporter },
     { HttpInstrumentation },
-    { ExpressInstrumentation },
+    { ExpressInstrumentation, ExpressLayerType },
     { PgInstrumentation },
     { resourceFromAttributes },
   ] = await Promise.all([
@@ -41,8 +41,10 @@ if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => probePaths.has(req.url?.split('?')[0] ?? ''),
       }),
-      new ExpressInstrumentation(),
-      new PgInstrumentation(),
+      // Route handlers and routers only: a span per middleware is noise.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      // Queries inside requests only, not the background readiness check.
+      new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();

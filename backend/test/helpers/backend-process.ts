@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@tbyte/local';
 
@@ -15,8 +17,24 @@ export interface BackendProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Refuses to test a dist/ older than the sources it was built from. */
+function assertBuilt(): void {
+  const built = join(backendDir, 'dist', 'main.js');
+  if (!existsSync(built)) throw new Error('backend/dist is missing: run `pnpm build` first');
+  const builtAt = statSync(built).mtimeMs;
+  const sources = readdirSync(join(backendDir, 'src'), { recursive: true, encoding: 'utf8' });
+  const stale = sources.find(
+    (file) =>
+      file.endsWith('.ts') &&
+      !file.endsWith('.test.ts') &&
+      statSync(join(backendDir, 'src', file)).mtimeMs > builtAt,
+  );
+  if (stale) throw new Error(`backend/dist is older than src/${stale}: run \`pnpm build\` first`);
+}
+
 /** The built service (dist/, as the image runs it) in a child process of its own. */
 export async function spawnBackend(env: Record<string, string>): Promise<BackendProcess> {
+  assertBuilt();
   const port = await freePort();
   const metricsPort = await freePort();
   const child = spawn(
@@ -97,7 +115,7 @@ export function httpRequest(
 
 /** Polls until check passes or the deadline passes (then throws with the last failure). */
 export async function eventually<T>(
-  check: () => Promise<T>,
+  check: () => T | Promise<T>,
   timeoutMs = 15_000,
   intervalMs = 100,
 ): Promise<T> {

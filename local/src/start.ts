@@ -1,0 +1,120 @@
+/**
+ * `pnpm start`: the whole app on one machine with only Node.js. A real PostgreSQL from npm
+ * (data under .data/) unless DATABASE_URL or PGHOST names a server, the built backend on
+ * BACKEND_PORT (8081), and the built frontend with /api proxied on PORT (8080).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
+import { createGateway } from './gateway.js';
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+const env = process.env;
+
+function port(name: string, fallback: number): number {
+  const raw = env[name] ?? String(fallback);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`invalid ${name}: "${raw}" is not a port number`);
+    process.exit(1);
+  }
+  return value;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[tbyte] ${message}\n`);
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repository, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function packageVersion(dir: string): string {
+  return (
+    JSON.parse(readFileSync(`${repository}${dir}/package.json`, 'utf8')) as { version: string }
+  ).version;
+}
+
+async function main(): Promise<void> {
+  const gatewayPort = port('PORT', 8080);
+  const backendPort = port('BACKEND_PORT', 8081);
+  const metricsPort = port('METRICS_PORT', 9090);
+  const dataDir = env.TBYTE_DATA_DIR ?? `${repository}.data`;
+
+  let postgres: RunningPostgres | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl && !env.PGHOST) {
+    log(`starting PostgreSQL (embedded-postgres) with data in ${dataDir}/postgres`);
+    postgres = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, persistent: true });
+    databaseUrl = postgres.adminUrl;
+  }
+
+  const gateway: Server = createGateway({
+    staticDir: `${repository}frontend/dist`,
+    backendUrl: new URL(`http://127.0.0.1:${backendPort}`),
+    runtimeConfig: {
+      environment: env.APP_ENVIRONMENT ?? 'local',
+      version: env.APP_VERSION ?? packageVersion('frontend'),
+      features: {},
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    gateway.once('error', reject);
+    gateway.listen(gatewayPort, resolve);
+  });
+  const backend = spawn(
+    process.execPath,
+    ['--enable-source-maps', '--import', './dist/telemetry/register.js', 'dist/main.js'],
+    {
+      cwd: `${repository}backend`,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...env,
+        PORT: String(backendPort),
+        METRICS_PORT: String(metricsPort),
+        SHUTDOWN_GRACE_SECONDS: env.SHUTDOWN_GRACE_SECONDS ?? '0',
+        GIT_SHA: env.GIT_SHA ?? gitCommit(),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      },
+    },
+  );
+
+  log(
+    `the app is at http://localhost:${gatewayPort} (API on :${backendPort}, metrics on :${metricsPort})`,
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping');
+    gateway.close();
+    gateway.closeAllConnections();
+    if (backend.exitCode === null) {
+      const exited = new Promise((resolve) => backend.once('exit', resolve));
+      backend.kill('SIGTERM');
+      await exited;
+    }
+    await postgres?.stop();
+    process.exit(code);
+  };
+  backend.once('exit', (code) => {
+    if (!stopping) {
+      log(`the backend exited (${code ?? 'signal'}); stopping`);
+      void stop(1);
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+}
+
+main().catch((error: unknown) => {
+  log(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  // The embedded PostgreSQL stops itself on exit; the backend is spawned last, after everything that can fail.
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import type { BackendInfo } from '../api/info';
+
+export interface Answer {
+  pod: string;
+  version: string;
+  at: number;
+}
+
+export interface ResponderSummary {
+  pod: string;
+  version: string;
+  count: number;
+}
+
+/** Keeps the last `limit` answers as they arrive (one per refresh), oldest first. */
+export function useResponders(info: BackendInfo | undefined, updatedAt: number, limit = 20): Answer[] {
+  const [answers, setAnswers] = useState<Answer[]>([]);
+  useEffect(() => {
+    if (!info || updatedAt === 0) return;
+    setAnswers((previous) => [...previous, { pod: info.pod, version: info.version, at: updatedAt }].slice(-limit));
+  }, [info, updatedAt, limit]);
+  return answers;
+}
+
+/** Which pod and version answered how often: a rollout shows as two versions side by side. */
+export function summarise(answers: Answer[]): ResponderSummary[] {
+  const byResponder = new Map<string, ResponderSummary>();
+  for (const { pod, version } of answers) {
+    const key = `${pod}\u0000${version}`;
+    const entry = byResponder.get(key) ?? { pod, version, count: 0 };
+    entry.count += 1;
+    byResponder.set(key, entry);
+  }
+  return [...byResponder.values()].sort((a, b) => b.count - a.count || a.pod.localeCompare(b.pod));
+}

@@ -1,0 +1,16 @@
+import { taskStatuses } from '../api/tasks';
+import { CreateTaskForm } from './CreateTaskForm';
+import { TaskColumn } from './TaskColumn';
+
+export function TaskBoard() {
+  return (
+    <div className="board">
+      <CreateTaskForm />
+      <div className="board__columns">
+        {taskStatuses.map((status) => (
+          <TaskColumn key={status} status={status} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { Alert } from '../../../components/Alert';
+import { statusLabels, useTaskList, type TaskStatus } from '../api/tasks';
+import { TaskCard } from './TaskCard';
+
+export function TaskColumn({ status }: { status: TaskStatus }) {
+  const list = useTaskList(status);
+  const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const headingId = `column-${status}`;
+
+  return (
+    <section className="column" aria-labelledby={headingId} aria-busy={list.isFetching}>
+      <h2 id={headingId} className="column__heading">
+        {statusLabels[status]}
+        {list.isSuccess && <span className="column__count"> ({tasks.length}{list.hasNextPage ? '+' : ''})</span>}
+      </h2>
+      {list.isPending && <p className="muted">Loading tasks…</p>}
+      {list.isError && (
+        <Alert tone="error">
+          <p>Could not load tasks: {list.error.message}</p>
+          <button type="button" className="button" onClick={() => void list.refetch()}>
+            Try again
+          </button>
+        </Alert>
+      )}
+      {list.isSuccess && tasks.length === 0 && <p className="muted">No tasks here yet.</p>}
+      {tasks.length > 0 && (
+        <ul className="column__list">
+          {tasks.map((task) => (
+            <TaskCard key={task.id} task={task} />
+          ))}
+        </ul>
+      )}
+      {list.hasNextPage && (
+        <button
+          type="button"
+          className="button"
+          disabled={list.isFetchingNextPage}
+          onClick={() => void list.fetchNextPage()}
+        >
+          {list.isFetchingNextPage ? 'Loading…' : `Load more ${statusLabels[status].toLowerCase()}`}
+        </button>
+      )}
+    </section>
+  );
+}

@@ -16,7 +16,9 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'tbyte-e2e-'));
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 /** Debian's Chromium when it is there; otherwise a browser Playwright installed. */
-const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
+  existsSync(path),
+);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -50,7 +52,12 @@ export default defineConfig({
     {
       name: 'phone',
       grep: /@phone/,
-      use: { browserName: 'chromium', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+      use: {
+        browserName: 'chromium',
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+      },
     },
   ],
   webServer: {

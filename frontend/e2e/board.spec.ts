@@ -1,10 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test, uniqueTitle, watch, type PageProblems } from './fixtures';
+import { expect, expectAccessible, test, uniqueTitle, watch } from './fixtures';
 
-const column = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(`^${name}`) });
+const column = (page: Page, name: string) =>
+  page.getByRole('region', { name: new RegExp(`^${name}`) });
 const card = (page: Page, title: string) =>
-  page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+  page
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 
 async function createTask(page: Page, title: string, description = '', status = 'To do') {
   const form = page.getByRole('form', { name: 'New task' });
@@ -24,7 +27,9 @@ test.describe('the task board', () => {
     await expect(page.getByRole('form', { name: 'New task' }).getByLabel('Title')).toHaveValue('');
 
     const renamed = `${title} v2`;
-    await card(page, title).getByRole('button', { name: `Edit ${title}` }).click();
+    await card(page, title)
+      .getByRole('button', { name: `Edit ${title}` })
+      .click();
     const editor = page.getByRole('form', { name: `Edit ${title}` });
     await expect(editor.getByLabel('Title')).toBeFocused();
     await editor.getByLabel('Title').fill(renamed);
@@ -32,11 +37,15 @@ test.describe('the task board', () => {
     await editor.getByRole('button', { name: 'Save' }).click();
     await expect(card(page, renamed).getByText('reviewed')).toBeVisible();
 
-    await card(page, renamed).getByLabel(`Status of ${renamed}`).selectOption({ label: 'In progress' });
+    await card(page, renamed)
+      .getByLabel(`Status of ${renamed}`)
+      .selectOption({ label: 'In progress' });
     await expect(column(page, 'In progress').getByRole('heading', { name: renamed })).toBeVisible();
     await expect(column(page, 'To do').getByRole('heading', { name: renamed })).toHaveCount(0);
 
-    await card(page, renamed).getByRole('button', { name: `Delete ${renamed}` }).click();
+    await card(page, renamed)
+      .getByRole('button', { name: `Delete ${renamed}` })
+      .click();
     const confirm = page.getByRole('alertdialog');
     await expect(confirm.getByRole('button', { name: 'Keep it' })).toBeFocused();
     await confirm.getByRole('button', { name: 'Delete task' }).click();
@@ -57,7 +66,11 @@ test.describe('the task board', () => {
     await expectAccessible(page);
   });
 
-  test('tells the user about a conflicting edit and reloads the task', async ({ page, context, problems }) => {
+  test('tells the user about a conflicting edit and reloads the task', async ({
+    page,
+    context,
+    problems,
+  }) => {
     problems.expectedStatuses.push(412);
     await page.goto('/');
     const title = uniqueTitle('Shared task');
@@ -66,8 +79,12 @@ test.describe('the task board', () => {
     const other = await context.newPage();
     watch(other, problems);
     await other.goto('/');
-    await card(page, title).getByRole('button', { name: `Edit ${title}` }).click();
-    await card(other, title).getByRole('button', { name: `Edit ${title}` }).click();
+    await card(page, title)
+      .getByRole('button', { name: `Edit ${title}` })
+      .click();
+    await card(other, title)
+      .getByRole('button', { name: `Edit ${title}` })
+      .click();
 
     const theirs = other.getByRole('form', { name: `Edit ${title}` });
     await theirs.getByLabel('Description').fill('changed in the other tab');
@@ -101,7 +118,9 @@ test.describe('the task board', () => {
   test('loads more tasks a page at a time', async ({ page, request, problems: _ }) => {
     const prefix = uniqueTitle('Bulk');
     for (let i = 1; i <= 23; i++) {
-      const res = await request.post('/api/tasks', { data: { title: `${prefix} ${i}`, status: 'done' } });
+      const res = await request.post('/api/tasks', {
+        data: { title: `${prefix} ${i}`, status: 'done' },
+      });
       expect(res.status()).toBe(201);
     }
     await page.goto('/');
@@ -123,7 +142,10 @@ test.describe('the task board', () => {
 
 test.describe('the platform panel', () => {
   test('shows which backend pod and version answered', async ({ page, request, problems: _ }) => {
-    const info = (await (await request.get('/api/info')).json()) as { pod: string; version: string };
+    const info = (await (await request.get('/api/info')).json()) as {
+      pod: string;
+      version: string;
+    };
     await page.goto('/');
     const panel = page.getByRole('complementary', { name: 'Platform' });
     await expect(panel.getByTestId('backend-pod')).toHaveText(info.pod);
@@ -131,7 +153,9 @@ test.describe('the platform panel', () => {
     await expect(panel.getByTestId('database-status')).toContainText('up');
     await expect(panel.getByText('local')).toBeVisible();
     // A refresh every few seconds: the second answer arrives on its own.
-    await expect(panel.getByRole('heading', { name: /^Last [2-9] answers$/ })).toBeVisible({ timeout: 10_000 });
+    await expect(panel.getByRole('heading', { name: /^Last [2-9] answers$/ })).toBeVisible({
+      timeout: 10_000,
+    });
     await expect(panel.getByRole('listitem').filter({ hasText: info.pod }).first()).toBeVisible();
   });
 });
@@ -147,16 +171,22 @@ test.describe('every screen @phone', () => {
     await expectAccessible(page);
     await page.screenshot({ path: `${dir}/board.png`, fullPage: true });
 
-    await card(page, title).getByRole('button', { name: `Edit ${title}` }).click();
+    await card(page, title)
+      .getByRole('button', { name: `Edit ${title}` })
+      .click();
     await expectAccessible(page);
     await page.screenshot({ path: `${dir}/editor.png`, fullPage: true });
     await page.getByRole('button', { name: 'Cancel' }).click();
 
-    await card(page, title).getByRole('button', { name: `Delete ${title}` }).click();
+    await card(page, title)
+      .getByRole('button', { name: `Delete ${title}` })
+      .click();
     await expectAccessible(page);
     await page.screenshot({ path: `${dir}/confirm-delete.png`, fullPage: true });
 
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
   });
 });

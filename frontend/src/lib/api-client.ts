@@ -46,17 +46,24 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+export async function apiRequest<T>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const init: RequestInit = { method: options.method ?? 'GET', headers, credentials: 'same-origin' };
+  const init: RequestInit = {
+    method: options.method ?? 'GET',
+    headers,
+    credentials: 'same-origin',
+  };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   if (options.signal) init.signal = options.signal;
   const response = await fetch(path, init);
   const etag = response.headers.get('ETag');
   if (!response.ok) {
     let problem: Problem = {};
-    if (/json/.test(response.headers.get('Content-Type') ?? '')) {
+    if ((response.headers.get('Content-Type') ?? '').includes('json')) {
       problem = (await response.json().catch(() => ({}))) as Problem;
     }
     throw new ApiError(response.status, problem, etag);

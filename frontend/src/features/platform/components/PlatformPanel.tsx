@@ -55,7 +55,11 @@ export function PlatformPanel() {
           <dd>{formatUptime(backend.uptimeSeconds)}</dd>
           <dt>Database</dt>
           <dd data-testid="database-status">
-            <span className={backend.database.status === 'up' ? 'status status--up' : 'status status--down'}>
+            <span
+              className={
+                backend.database.status === 'up' ? 'status status--up' : 'status status--down'
+              }
+            >
               {backend.database.status}
             </span>
             {backend.database.latencyMs !== null && ` ${backend.database.latencyMs.toFixed(1)} ms`}
@@ -63,9 +67,16 @@ export function PlatformPanel() {
         </dl>
       )}
       <h3>Last {answers.length} answers</h3>
-      <ol className="answers" aria-label="Which pod and version answered each refresh, oldest first">
+      <ol
+        className="answers"
+        aria-label="Which pod and version answered each refresh, oldest first"
+      >
         {answers.map((a) => (
-          <li key={a.at} className={`answer ${colours.get(a.version) ?? ''}`} title={`${a.pod} · ${a.version}`}>
+          <li
+            key={a.at}
+            className={`answer ${colours.get(a.version) ?? ''}`}
+            title={`${a.pod} · ${a.version}`}
+          >
             <span className="visually-hidden">
               {a.pod} {a.version}
             </span>
@@ -76,7 +87,8 @@ export function PlatformPanel() {
         {summarise(answers).map((r) => (
           <li key={`${r.pod}-${r.version}`}>
             <span className={`swatch ${colours.get(r.version) ?? ''}`} aria-hidden="true" />
-            <span className="responders__pod">{r.pod}</span> <span className="badge">{r.version}</span> × {r.count}
+            <span className="responders__pod">{r.pod}</span>{' '}
+            <span className="badge">{r.version}</span> × {r.count}
           </li>
         ))}
       </ul>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { BackendInfo } from '../api/info';
 
 export interface Answer {
@@ -13,14 +13,28 @@ export interface ResponderSummary {
   count: number;
 }
 
-/** Keeps the last `limit` answers as they arrive (one per refresh), oldest first. */
-export function useResponders(info: BackendInfo | undefined, updatedAt: number, limit = 20): Answer[] {
-  const [answers, setAnswers] = useState<Answer[]>([]);
-  useEffect(() => {
-    if (!info || updatedAt === 0) return;
-    setAnswers((previous) => [...previous, { pod: info.pod, version: info.version, at: updatedAt }].slice(-limit));
-  }, [info, updatedAt, limit]);
-  return answers;
+/**
+ * Keeps the last `limit` answers as they arrive (one per refresh), oldest first. A new
+ * answer is recorded while rendering (React's pattern for state derived from a changed
+ * prop), so no effect runs a second render.
+ */
+export function useResponders(
+  info: BackendInfo | undefined,
+  updatedAt: number,
+  limit = 20,
+): Answer[] {
+  const [state, setState] = useState<{ seen: number; answers: Answer[] }>({ seen: 0, answers: [] });
+  if (info && updatedAt !== 0 && updatedAt !== state.seen) {
+    const next = {
+      seen: updatedAt,
+      answers: [...state.answers, { pod: info.pod, version: info.version, at: updatedAt }].slice(
+        -limit,
+      ),
+    };
+    setState(next);
+    return next.answers;
+  }
+  return state.answers;
 }
 
 /** Which pod and version answered how often: a rollout shows as two versions side by side. */

@@ -94,7 +94,8 @@ export function useTaskList(status: TaskStatus) {
 }
 
 /** A network failure is retried with the same key; an answer from the API is final. */
-const retryNetworkErrors = (failures: number, error: Error) => failures < 2 && !(error instanceof ApiError);
+const retryNetworkErrors = (failures: number, error: Error) =>
+  failures < 2 && !(error instanceof ApiError);
 
 export function useCreateTask() {
   const client = useQueryClient();
@@ -109,7 +110,8 @@ export function useCreateTask() {
 export function useUpdateTask() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ task, changes }: { task: Task; changes: TaskChanges }) => updateTask(task, changes),
+    mutationFn: ({ task, changes }: { task: Task; changes: TaskChanges }) =>
+      updateTask(task, changes),
     onSuccess: () => client.invalidateQueries({ queryKey: taskKeys.all }),
   });
 }
@@ -120,11 +122,16 @@ export function useDeleteTask() {
     mutationFn: (task: Task) => deleteTask(task),
     onSuccess: (_result, task) => {
       for (const status of taskStatuses) {
-        client.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(status), (data) =>
-          data && {
-            ...data,
-            pages: data.pages.map((page) => ({ ...page, items: page.items.filter((t) => t.id !== task.id) })),
-          },
+        client.setQueryData<InfiniteData<TaskPage>>(
+          taskKeys.list(status),
+          (data) =>
+            data && {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.filter((t) => t.id !== task.id),
+              })),
+            },
         );
       }
       return client.invalidateQueries({ queryKey: taskKeys.all });

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type SyntheticEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { ApiError, randomId } from '../../../lib/api-client';
@@ -18,12 +18,14 @@ export function CreateTaskForm() {
   const draftKey = useRef<string | null>(null);
   const error = create.error instanceof ApiError ? create.error : null;
 
-  const edit = <T,>(set: (value: T) => void) => (value: T) => {
-    draftKey.current = null;
-    set(value);
-  };
+  const edit =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      draftKey.current = null;
+      set(value);
+    };
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
     draftKey.current ??= randomId();
     create.mutate(
@@ -69,7 +71,12 @@ export function CreateTaskForm() {
       </Field>
       <Field label="Status" error={error?.fieldError('status')}>
         {(props) => (
-          <select {...props} name="status" value={status} onChange={(e) => edit(setStatus)(e.target.value as TaskStatus)}>
+          <select
+            {...props}
+            name="status"
+            value={status}
+            onChange={(e) => edit(setStatus)(e.target.value as TaskStatus)}
+          >
             {taskStatuses.map((s) => (
               <option key={s} value={s}>
                 {statusLabels[s]}

@@ -1,7 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from '../../../components/Alert';
 import { ApiError } from '../../../lib/api-client';
-import { statusLabels, taskStatuses, useDeleteTask, useUpdateTask, type Task, type TaskStatus } from '../api/tasks';
+import {
+  statusLabels,
+  taskStatuses,
+  useDeleteTask,
+  useUpdateTask,
+  type Task,
+  type TaskStatus,
+} from '../api/tasks';
 import { TaskEditor } from './TaskEditor';
 
 export function TaskCard({ task }: { task: Task }) {
@@ -55,7 +62,11 @@ export function TaskCard({ task }: { task: Task }) {
         <button ref={editButton} type="button" className="button" onClick={() => setMode('edit')}>
           Edit<span className="visually-hidden"> {task.title}</span>
         </button>
-        <button type="button" className="button button--danger" onClick={() => setMode('confirm-delete')}>
+        <button
+          type="button"
+          className="button button--danger"
+          onClick={() => setMode('confirm-delete')}
+        >
           Delete<span className="visually-hidden"> {task.title}</span>
         </button>
       </div>
@@ -71,7 +82,12 @@ export function TaskCard({ task }: { task: Task }) {
             >
               Delete task
             </button>
-            <button ref={cancelDelete} type="button" className="button" onClick={() => setMode('view')}>
+            <button
+              ref={cancelDelete}
+              type="button"
+              className="button"
+              onClick={() => setMode('view')}
+            >
               Keep it
             </button>
           </div>

@@ -11,7 +11,13 @@ export function TaskColumn({ status }: { status: TaskStatus }) {
     <section className="column" aria-labelledby={headingId} aria-busy={list.isFetching}>
       <h2 id={headingId} className="column__heading">
         {statusLabels[status]}
-        {list.isSuccess && <span className="column__count"> ({tasks.length}{list.hasNextPage ? '+' : ''})</span>}
+        {list.isSuccess && (
+          <span className="column__count">
+            {' '}
+            ({tasks.length}
+            {list.hasNextPage ? '+' : ''})
+          </span>
+        )}
       </h2>
       {list.isPending && <p className="muted">Loading tasks…</p>}
       {list.isError && (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { ApiError } from '../../../lib/api-client';
@@ -26,7 +26,7 @@ export function TaskEditor({ task, onDone }: TaskEditorProps) {
     titleInput.current?.focus();
   }, []);
 
-  const save = (event: FormEvent) => {
+  const save = (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
     update.mutate({ task: base, changes: { title, description } }, { onSuccess: onDone });
   };
@@ -40,7 +40,9 @@ export function TaskEditor({ task, onDone }: TaskEditorProps) {
       setReloadError(null);
       update.reset();
     } catch (e) {
-      setReloadError(e instanceof ApiError && e.status === 404 ? 'The task was deleted.' : String(e));
+      setReloadError(
+        e instanceof ApiError && e.status === 404 ? 'The task was deleted.' : String(e),
+      );
     }
   };
 
@@ -48,12 +50,23 @@ export function TaskEditor({ task, onDone }: TaskEditorProps) {
     <form className="task-editor" onSubmit={save} aria-label={`Edit ${task.title}`} noValidate>
       <Field label="Title" error={error?.fieldError('title')}>
         {(props) => (
-          <input {...props} ref={titleInput} value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            {...props}
+            ref={titleInput}
+            value={title}
+            maxLength={200}
+            onChange={(e) => setTitle(e.target.value)}
+          />
         )}
       </Field>
       <Field label="Description" error={error?.fieldError('description')}>
         {(props) => (
-          <textarea {...props} value={description} rows={3} onChange={(e) => setDescription(e.target.value)} />
+          <textarea
+            {...props}
+            value={description}
+            rows={3}
+            onChange={(e) => setDescription(e.target.value)}
+          />
         )}
       </Field>
       {conflict && (
@@ -69,7 +82,11 @@ export function TaskEditor({ task, onDone }: TaskEditorProps) {
         <Alert tone="error">Could not save: {update.error.message}</Alert>
       )}
       <div className="actions">
-        <button type="submit" className="button button--primary" disabled={update.isPending || conflict}>
+        <button
+          type="submit"
+          className="button button--primary"
+          disabled={update.isPending || conflict}
+        >
           {update.isPending ? 'Saving…' : 'Save'}
         </button>
         <button type="button" className="button" onClick={onDone}>

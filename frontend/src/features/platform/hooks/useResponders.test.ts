@@ -1,0 +1,40 @@
+import { renderHook } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { BackendInfo } from '../api/info';
+import { summarise, useResponders } from './useResponders';
+
+const info = (pod: string, version: string) => ({ pod, version }) as BackendInfo;
+
+describe('useResponders', () => {
+  it('keeps the last answers, one per refresh, oldest first', () => {
+    const { result, rerender } = renderHook(({ data, at }) => useResponders(data, at, 3), {
+      initialProps: { data: info('a', '1'), at: 1 },
+    });
+    rerender({ data: info('b', '1'), at: 2 });
+    rerender({ data: info('b', '1'), at: 2 });
+    rerender({ data: info('c', '2'), at: 3 });
+    rerender({ data: info('a', '2'), at: 4 });
+    expect(result.current.map((a) => `${a.pod}@${a.version}`)).toEqual(['b@1', 'c@2', 'a@2']);
+  });
+
+  it('records nothing before the first answer', () => {
+    const { result } = renderHook(() => useResponders(undefined, 0));
+    expect(result.current).toEqual([]);
+  });
+});
+
+describe('summarise', () => {
+  it('counts answers by pod and version, most first', () => {
+    const answers = [
+      { pod: 'p1', version: '1', at: 1 },
+      { pod: 'p2', version: '2', at: 2 },
+      { pod: 'p2', version: '2', at: 3 },
+      { pod: 'p1', version: '2', at: 4 },
+    ];
+    expect(summarise(answers)).toEqual([
+      { pod: 'p2', version: '2', count: 2 },
+      { pod: 'p1', version: '1', count: 1 },
+      { pod: 'p1', version: '2', count: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { stubFetch } from '../test/render';
+import { ApiError, apiRequest, randomId } from './api-client';
+
+describe('apiRequest', () => {
+  it('sends JSON and returns the body with the ETag', async () => {
+    const requests = stubFetch({ status: 200, body: { id: 'a' }, headers: { ETag: '"3"' } });
+    const result = await apiRequest<{ id: string }>('/api/tasks', {
+      method: 'POST',
+      body: { title: 't' },
+    });
+    expect(result).toEqual({ data: { id: 'a' }, etag: '"3"' });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      body: { title: 't' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    });
+  });
+
+  it('turns problem+json into an ApiError with the field errors', async () => {
+    stubFetch({
+      status: 400,
+      body: {
+        status: 400,
+        detail: 'The request body is not valid.',
+        requestId: 'r1',
+        errors: [{ field: 'title', message: 'must not be empty' }],
+      },
+    });
+    const error = await apiRequest('/api/tasks').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    const apiError = error as ApiError;
+    expect(apiError.status).toBe(400);
+    expect(apiError.message).toBe('The request body is not valid.');
+    expect(apiError.requestId).toBe('r1');
+    expect(apiError.fieldError('title')).toBe('must not be empty');
+    expect(apiError.fieldError('description')).toBeUndefined();
+  });
+
+  it('returns nothing for 204', async () => {
+    stubFetch({ status: 204 });
+    expect((await apiRequest('/api/tasks/x', { method: 'DELETE' })).data).toBeUndefined();
+  });
+});
+
+describe('randomId', () => {
+  it('makes distinct version 4 UUIDs without crypto.randomUUID', () => {
+    const ids = new Set(Array.from({ length: 1000 }, randomId));
+    expect(ids.size).toBe(1000);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

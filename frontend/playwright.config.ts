@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -12,8 +13,18 @@ import { freePort } from '@tbyte/local';
 process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_BACKEND_PORT ??= String(await freePort());
 process.env.E2E_METRICS_PORT ??= String(await freePort());
+process.env.E2E_NGINX_PORT ??= String(await freePort());
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'tbyte-e2e-'));
+process.env.E2E_NGINX_DIR ??= join(process.env.E2E_DATA_DIR, 'nginx');
+// The service key is on: the gateway and nginx must add it, or the API answers 401.
+process.env.E2E_API_KEY_FILE ??= join(process.env.E2E_DATA_DIR, 'api-key');
+if (!existsSync(process.env.E2E_API_KEY_FILE)) {
+  writeFileSync(process.env.E2E_API_KEY_FILE, `${randomBytes(24).toString('base64url')}\n`);
+}
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const nginxURL = `http://127.0.0.1:${process.env.E2E_NGINX_PORT}`;
+const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => existsSync(path));
+if (!nginx && process.env.CI) throw new Error('nginx is required in CI (.ci/run installs it)');
 
 /** Debian's Chromium when it is there; otherwise a browser Playwright installed. */
 const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
@@ -48,10 +59,15 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } } },
+    {
+      name: 'desktop',
+      testIgnore: /nginx\.spec\.ts/,
+      use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
+    },
     {
       name: 'phone',
       grep: /@phone/,
+      testIgnore: /nginx\.spec\.ts/,
       use: {
         browserName: 'chromium',
         viewport: { width: 390, height: 844 },
@@ -59,21 +75,54 @@ export default defineConfig({
         hasTouch: true,
       },
     },
+    ...(nginx
+      ? [
+          {
+            name: 'nginx',
+            testMatch: /nginx\.spec\.ts/,
+            use: { browserName: 'chromium' as const, baseURL: nginxURL },
+          },
+        ]
+      : []),
   ],
-  webServer: {
-    command: 'node ../local/dist/start.js',
-    url: `${baseURL}/api/tasks`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      PORT: process.env.E2E_PORT,
-      BACKEND_PORT: process.env.E2E_BACKEND_PORT,
-      METRICS_PORT: process.env.E2E_METRICS_PORT,
-      TBYTE_DATA_DIR: process.env.E2E_DATA_DIR,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_MAX: '100000',
+  webServer: [
+    {
+      command: 'node ../local/dist/start.js',
+      url: `${baseURL}/api/tasks`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        PORT: process.env.E2E_PORT,
+        BACKEND_PORT: process.env.E2E_BACKEND_PORT,
+        METRICS_PORT: process.env.E2E_METRICS_PORT,
+        TBYTE_DATA_DIR: process.env.E2E_DATA_DIR,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_MAX: '100000',
+        API_KEY_FILE: process.env.E2E_API_KEY_FILE,
+      },
     },
-  },
+    ...(nginx
+      ? [
+          {
+            command: 'node e2e/nginx-server.mjs',
+            url: `${nginxURL}/health`,
+            reuseExistingServer: false,
+            timeout: 30_000,
+            stdout: 'ignore' as const,
+            stderr: 'pipe' as const,
+            env: {
+              NGINX_PORT: process.env.E2E_NGINX_PORT,
+              NGINX_DIR: process.env.E2E_NGINX_DIR,
+              BACKEND_URL: `http://127.0.0.1:${process.env.E2E_BACKEND_PORT}`,
+              API_KEY_FILE: process.env.E2E_API_KEY_FILE,
+              APP_ENVIRONMENT: 'e2e-nginx',
+              APP_VERSION: '1.2.3',
+              FEATURE_FLAGS: 'rollout-banner',
+            },
+          },
+        ]
+      : []),
+  ],
 });

@@ -41,6 +41,17 @@ function packageVersion(dir: string): string {
   ).version;
 }
 
+/** Read on every request, as the container's nginx does, so a rotated key is used at once. */
+function readApiKey(path: string): () => string | undefined {
+  return () => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 async function main(): Promise<void> {
   const gatewayPort = port('PORT', 8080);
   const backendPort = port('BACKEND_PORT', 8081);
@@ -63,6 +74,7 @@ async function main(): Promise<void> {
       version: env.APP_VERSION ?? packageVersion('frontend'),
       features: {},
     },
+    ...(env.API_KEY_FILE ? { apiKey: readApiKey(env.API_KEY_FILE) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);

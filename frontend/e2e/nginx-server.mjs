@@ -1,0 +1,62 @@
+// Serves the built SPA with the frontend container's own nginx files (nginx/), run by
+// Debian's nginx for the end-to-end tests. Only what differs from the container changes:
+// the listen port, the runtime directory (/tmp/nginx there), the njs path, the web root, and
+// the access log, which goes to a file the tests read (the test runner's stdout is a socket,
+// which nginx cannot open as /dev/stdout).
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const source = join(here, '..', 'nginx');
+const webRoot = join(here, '..', 'dist');
+const port = process.env.NGINX_PORT;
+const backendUrl = process.env.BACKEND_URL;
+if (!port || !backendUrl) throw new Error('NGINX_PORT and BACKEND_URL are required');
+
+const dir = process.env.NGINX_DIR ?? mkdtempSync(join(tmpdir(), 'tbyte-nginx-'));
+mkdirSync(dir, { recursive: true });
+chmodSync(dir, 0o755);
+mkdirSync(join(dir, 'conf.d'));
+mkdirSync(join(dir, 'njs'));
+
+const relocate = (text) =>
+  text
+    .replaceAll('/tmp/nginx', dir)
+    .replaceAll('/etc/nginx/njs/', `${dir}/njs/`)
+    .replace('access_log /dev/stdout json;', `access_log ${dir}/access.log json;`);
+
+writeFileSync(join(dir, 'nginx.conf'), relocate(readFileSync(join(source, 'nginx.conf'), 'utf8')));
+copyFileSync(join(source, 'api-key.js'), join(dir, 'njs', 'api-key.js'));
+// As the image's envsubst step does: only the defined variable is replaced.
+const site = readFileSync(join(source, 'default.conf.template'), 'utf8')
+  .replaceAll('${BACKEND_URL}', backendUrl)
+  .replace('listen 8080;', `listen 127.0.0.1:${port};`)
+  .replace('root /usr/share/nginx/html;', `root ${webRoot};`);
+writeFileSync(join(dir, 'conf.d', 'default.conf'), relocate(site));
+copyFileSync('/etc/nginx/mime.types', join(dir, 'mime.types'));
+symlinkSync('/usr/lib/nginx/modules', join(dir, 'modules'));
+
+execFileSync(join(source, '40-runtime-config.sh'), {
+  env: { ...process.env, NGINX_RUNTIME_DIR: dir },
+  stdio: 'inherit',
+});
+
+// The container runs master and workers as UID 1000; as root here, workers stay root too.
+const globals = process.getuid?.() === 0 ? 'daemon off; user root root;' : 'daemon off;';
+const nginx = spawn('nginx', ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-g', globals], {
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => nginx.kill('SIGQUIT'));
+nginx.on('exit', (code) => process.exit(code ?? 0));

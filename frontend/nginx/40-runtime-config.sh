@@ -1,0 +1,39 @@
+#!/bin/sh
+# Writes /config.json from the environment at container start, so one image serves every
+# environment. Runs from /docker-entrypoint.d/ in the nginx image, before nginx starts.
+set -eu
+
+dir="${NGINX_RUNTIME_DIR:-/tmp/nginx}"
+environment="${APP_ENVIRONMENT:-production}"
+version="${APP_VERSION:-unknown}"
+features="${FEATURE_FLAGS:-}"
+
+for pair in "APP_ENVIRONMENT=$environment" "APP_VERSION=$version"; do
+  case "${pair#*=}" in
+    *[!A-Za-z0-9._+-]* | "")
+      echo "40-runtime-config: ${pair%%=*} must be letters, digits or . _ + - (got '${pair#*=}')" >&2
+      exit 1
+      ;;
+  esac
+done
+
+# FEATURE_FLAGS: comma-separated names to switch on, e.g. "rollout-banner,dark-mode".
+flags=""
+if [ -n "$features" ]; then
+  old_ifs=$IFS
+  IFS=,
+  for flag in $features; do
+    case "$flag" in
+      *[!A-Za-z0-9_-]* | "")
+        echo "40-runtime-config: FEATURE_FLAGS entries must be letters, digits, _ or - (got '$flag')" >&2
+        exit 1
+        ;;
+    esac
+    flags="${flags:+$flags,}\"$flag\":true"
+  done
+  IFS=$old_ifs
+fi
+
+mkdir -p "$dir"
+printf '{"environment":"%s","version":"%s","features":{%s}}\n' "$environment" "$version" "$flags" >"$dir/config.json.tmp"
+mv "$dir/config.json.tmp" "$dir/config.json"

@@ -48,7 +48,7 @@ writeFileSync(join(dir, 'conf.d', 'default.conf'), relocate(site));
 copyFileSync('/etc/nginx/mime.types', join(dir, 'mime.types'));
 symlinkSync('/usr/lib/nginx/modules', join(dir, 'modules'));
 
-execFileSync(join(source, '40-runtime-config.sh'), {
+execFileSync(join(source, '15-runtime-config.sh'), {
   env: { ...process.env, NGINX_RUNTIME_DIR: dir },
   stdio: 'inherit',
 });

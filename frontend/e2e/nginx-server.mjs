@@ -31,6 +31,17 @@ chmodSync(dir, 0o755);
 mkdirSync(join(dir, 'conf.d'));
 mkdirSync(join(dir, 'njs'));
 
+/** As 14-resolver.envsh does: the first nameserver of /etc/resolv.conf. */
+function firstNameserver() {
+  const [address] = readFileSync('/etc/resolv.conf', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([keyword, value]) => keyword === 'nameserver' && value)
+    .map(([, value]) => value);
+  if (!address) throw new Error('no nameserver in /etc/resolv.conf');
+  return address.includes(':') ? `[${address}]` : address;
+}
+
 const relocate = (text) =>
   text
     .replaceAll('/tmp/nginx', dir)
@@ -42,6 +53,7 @@ copyFileSync(join(source, 'api-key.js'), join(dir, 'njs', 'api-key.js'));
 // As the image's envsubst step does: only the defined variable is replaced.
 const site = readFileSync(join(source, 'default.conf.template'), 'utf8')
   .replaceAll('${BACKEND_URL}', backendUrl)
+  .replaceAll('${NGINX_RESOLVER}', firstNameserver())
   .replace('listen 8080;', `listen 127.0.0.1:${port};`)
   .replace('root /usr/share/nginx/html;', `root ${webRoot};`);
 writeFileSync(join(dir, 'conf.d', 'default.conf'), relocate(site));

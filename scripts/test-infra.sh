@@ -9,7 +9,7 @@ HADOLINT_VERSION=2.14.0
 SHELLCHECK_VERSION=0.11.0.1
 PYYAML_VERSION=6.0.3
 # promtool of the Prometheus release the overlay runs (Go module v0.3XX.Y is Prometheus 3.XX.Y).
-PROMETHEUS_MODULE_VERSION=v0.311.3
+PROMETHEUS_MODULE_VERSION=v0.316.0
 
 tools=.tools
 mkdir -p "$tools/bin" reports

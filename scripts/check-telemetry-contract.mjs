@@ -9,7 +9,8 @@ const { registry } = createMetrics(() => ({ total: 0, idle: 0, waiting: 0 }));
 const emitted = new Set();
 for (const metric of await registry.getMetricsAsJSON()) {
   emitted.add(metric.name);
-  if (metric.type === 'histogram') for (const suffix of ['_bucket', '_count', '_sum']) emitted.add(metric.name + suffix);
+  if (metric.type === 'histogram')
+    for (const suffix of ['_bucket', '_count', '_sum']) emitted.add(metric.name + suffix);
 }
 
 const dir = 'observability/dashboards';
@@ -21,7 +22,10 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     for (const target of panel.targets ?? []) {
       queries += 1;
       for (const [name] of target.expr.matchAll(/\b(?:http|db|process|nodejs)_[a-z0-9_]+/g)) {
-        if (!emitted.has(name)) problems.push(`${file}: panel "${panel.title}" queries ${name}, which the backend does not emit`);
+        if (!emitted.has(name))
+          problems.push(
+            `${file}: panel "${panel.title}" queries ${name}, which the backend does not emit`,
+          );
       }
     }
   }

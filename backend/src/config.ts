@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -150,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function isReadableFile(path: string): boolean {
   try {
-    return statSync(path).isFile() && readFileSync(path).length >= 0;
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
   } catch {
     return false;
   }

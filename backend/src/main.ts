@@ -1,19 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { CredentialSource } from './db/credentials.js';
-import { Database, isDatabaseUnavailable } from './db/database.js';
-import { DatabaseHealthCheck } from './db/health-check.js';
+import { isDatabaseUnavailable, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { shutdown } from './lifecycle/shutdown.js';
-import { LifecycleState } from './lifecycle/state.js';
 import { createLogger } from './logger.js';
 import { createMetricsServer } from './metrics-server.js';
-import { createMetrics } from './metrics.js';
-import { WatchedFiles } from './secrets/watched-files.js';
-import { TaskRepository } from './tasks/repository.js';
+import { wireService } from './service.js';
 
 const migrationRetryMs = 2_000;
 const pruneIntervalMs = 60 * 60 * 1000;
@@ -74,18 +69,11 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const state = new LifecycleState();
-  const metrics = createMetrics(() => db.counts());
-  const db: Database = new Database({
-    url: config.database.url,
-    poolMax: config.database.poolMax,
+  const { app, state, metrics, db, tasks, healthCheck, apiKey } = wireService(
+    config,
     credentials,
-    logger: logger.child({ module: 'db' }),
-    observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
-  });
-  const tasks = new TaskRepository(db);
-  const apiKey = config.apiKeyFile ? new WatchedFiles([config.apiKeyFile]) : undefined;
-  const app = createApp({ config, logger, metrics, state, tasks, ...(apiKey ? { apiKey } : {}) });
+    logger,
+  );
 
   const server = await listen(createServer(app), config.port);
   server.keepAliveTimeout = keepAliveTimeoutMs;
@@ -93,7 +81,6 @@ async function main(): Promise<void> {
   const metricsServer = await listen(createMetricsServer(metrics.registry), config.metricsPort);
   logger.info({ port: config.port, metricsPort: config.metricsPort }, 'listening');
 
-  const healthCheck = new DatabaseHealthCheck(db, state);
   const prune = setInterval(() => {
     tasks
       .pruneIdempotencyKeys()

@@ -156,12 +156,8 @@ export function tasksRouter(tasks: TaskRepository): Router {
       id,
       ifMatch === undefined ? undefined : parseIfMatch(ifMatch),
     );
-    if (outcome === 'missing') throw notFound(id);
-    if (outcome === 'stale') {
-      const current = await tasks.get(id);
-      if (current) throw staleProblem(current);
-      throw notFound(id);
-    }
+    if (outcome.kind === 'missing') throw notFound(id);
+    if (outcome.kind === 'stale') throw staleProblem(outcome.current);
     res.status(204).end();
   });
 

@@ -35,6 +35,8 @@ export interface TaskPage {
 export type UpdateOutcome =
   { kind: 'updated'; task: Task } | { kind: 'missing' } | { kind: 'stale'; current: Task };
 
+export type DeleteOutcome = { kind: 'deleted' } | Exclude<UpdateOutcome, { kind: 'updated' }>;
+
 export interface IdempotentCreate {
   task: Task;
   replayed: boolean;
@@ -169,17 +171,15 @@ export class TaskRepository {
     return current ? { kind: 'stale', current } : { kind: 'missing' };
   }
 
-  async delete(
-    id: string,
-    expectedVersions: number[] | undefined,
-  ): Promise<UpdateOutcome['kind'] | 'deleted'> {
+  async delete(id: string, expectedVersions: number[] | undefined): Promise<DeleteOutcome> {
     const { rowCount } = await this.db.query(
       'tasks.delete',
       'DELETE FROM tasks WHERE id = $1 AND ($2::int[] IS NULL OR version = ANY($2::int[]))',
       [id, expectedVersions ?? null],
     );
-    if (rowCount === 1) return 'deleted';
-    return (await this.get(id)) ? 'stale' : 'missing';
+    if (rowCount === 1) return { kind: 'deleted' };
+    const current = await this.get(id);
+    return current ? { kind: 'stale', current } : { kind: 'missing' };
   }
 
   /** Forgets idempotency keys older than the replay window. */

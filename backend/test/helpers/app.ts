@@ -1,16 +1,14 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
-import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { CredentialSource } from '../../src/db/credentials.js';
-import { Database } from '../../src/db/database.js';
-import { DatabaseHealthCheck } from '../../src/db/health-check.js';
 import { migrate } from '../../src/db/migrate.js';
-import { LifecycleState } from '../../src/lifecycle/state.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
-import { WatchedFiles } from '../../src/secrets/watched-files.js';
-import { TaskRepository } from '../../src/tasks/repository.js';
+import type { Database } from '../../src/db/database.js';
+import type { DatabaseHealthCheck } from '../../src/db/health-check.js';
+import type { LifecycleState } from '../../src/lifecycle/state.js';
+import type { Metrics } from '../../src/metrics.js';
+import { wireService } from '../../src/service.js';
 
 export interface TestApp {
   app: Express;
@@ -40,32 +38,14 @@ export async function startTestApp(
     },
   });
   const logger = createLogger({ level: config.logLevel, service: 'test', version: 'test' }, sink);
-  const state = new LifecycleState();
   const credentials = new CredentialSource(config.database.credentialsDir);
-  const metrics = createMetrics(() => db.counts());
-  const db: Database = new Database({
-    url: config.database.url,
-    poolMax: config.database.poolMax,
-    credentials,
-    logger,
-    observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
-  });
+  const { app, db, state, metrics, healthCheck, apiKey } = wireService(config, credentials, logger);
   if (options.migrate ?? true) {
     await migrate(db, logger);
     state.migrated = true;
     state.connectedOnce = true;
   }
-  const healthCheck = new DatabaseHealthCheck(db, state);
   await healthCheck.check();
-  const apiKey = config.apiKeyFile ? new WatchedFiles([config.apiKeyFile]) : undefined;
-  const app = createApp({
-    config,
-    logger,
-    metrics,
-    state,
-    tasks: new TaskRepository(db),
-    ...(apiKey ? { apiKey } : {}),
-  });
   return {
     app,
     config,

@@ -1,0 +1,43 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import type { CredentialSource } from './db/credentials.js';
+import { Database } from './db/database.js';
+import { DatabaseHealthCheck } from './db/health-check.js';
+import { LifecycleState } from './lifecycle/state.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { WatchedFiles } from './secrets/watched-files.js';
+import { TaskRepository } from './tasks/repository.js';
+
+export interface Service {
+  app: Express;
+  state: LifecycleState;
+  metrics: Metrics;
+  db: Database;
+  tasks: TaskRepository;
+  healthCheck: DatabaseHealthCheck;
+  apiKey: WatchedFiles | undefined;
+}
+
+/** The service's parts wired together: what main.ts serves and what the tests drive. */
+export function wireService(
+  config: Config,
+  credentials: CredentialSource,
+  logger: Logger,
+): Service {
+  const state = new LifecycleState();
+  const metrics = createMetrics(() => db.counts());
+  const db: Database = new Database({
+    url: config.database.url,
+    poolMax: config.database.poolMax,
+    credentials,
+    logger: logger.child({ module: 'db' }),
+    observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
+  });
+  const tasks = new TaskRepository(db);
+  const apiKey = config.apiKeyFile ? new WatchedFiles([config.apiKeyFile]) : undefined;
+  const app = createApp({ config, logger, metrics, state, tasks, ...(apiKey ? { apiKey } : {}) });
+  const healthCheck = new DatabaseHealthCheck(db, state);
+  return { app, state, metrics, db, tasks, healthCheck, apiKey };
+}

@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // supertest and fetch bodies are untyped JSON; the assertions are what check their shape.
-    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    files: ['**/*.test.ts', '**/test/**/*.ts', '**/tests/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

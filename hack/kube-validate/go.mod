@@ -3,11 +3,13 @@ module github.com/tbyte/tbyte/hack/kube-validate
 go 1.24.0
 
 require (
+	github.com/yuin/gopher-lua v1.1.2
 	k8s.io/api v0.34.2
 	k8s.io/apiextensions-apiserver v0.34.2
 	k8s.io/apimachinery v0.34.2
 	k8s.io/apiserver v0.34.2
 	k8s.io/pod-security-admission v0.34.2
+	layeh.com/gopher-json v0.0.0-20190114024228-97fed8db8427
 	sigs.k8s.io/yaml v1.6.0
 )
 

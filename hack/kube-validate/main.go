@@ -8,6 +8,8 @@
 //	    prints the path of each CRD file, for installing them on a cluster.
 //	kube-validate pod-security -level restricted -version v1.34 MANIFEST...
 //	    every pod and pod template through the upstream Pod Security evaluator.
+//	kube-validate argocd-health -script FILE
+//	    a Lua health check for argoproj.io/Application, run as Argo CD runs it.
 //
 // A MANIFEST of "-" is standard input. Exit status 1 with one line per problem.
 package main
@@ -45,7 +47,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: kube-validate crs|crd-files|pod-security [flags] MANIFEST...")
+		fail("usage: kube-validate crs|crd-files|pod-security|argocd-health [flags] ...")
 	}
 	var err error
 	switch os.Args[1] {
@@ -55,8 +57,10 @@ func main() {
 		err = runCRDFiles(os.Args[2:])
 	case "pod-security":
 		err = runPodSecurity(os.Args[2:])
+	case "argocd-health":
+		err = runArgoCDHealth(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (crs, crd-files, pod-security)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (crs, crd-files, pod-security, argocd-health)", os.Args[1])
 	}
 	if err != nil {
 		fail(err.Error())
@@ -175,12 +179,20 @@ func moduleDir(source crdSource) (string, error) {
 	if info.Sum != source.sum {
 		return "", fmt.Errorf("%s@%s has hash %s, the sources file pins %s", source.module, source.version, info.Sum, source.sum)
 	}
-	// A module whose go.mod needs a newer Go is downloaded but reported as an error;
-	// only its files are read here, so the extracted directory is what counts.
-	if info.Dir == "" {
+	if info.Dir != "" {
+		return info.Dir, nil
+	}
+	// A module whose go.mod asks for a newer Go is downloaded and verified but reported as an
+	// error without its directory; only its files are read here, so the extracted copy counts.
+	cache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(strings.TrimSpace(string(cache)), source.module+"@"+source.version)
+	if _, statErr := os.Stat(dir); statErr != nil {
 		return "", fmt.Errorf("go mod download %s@%s: %s", source.module, source.version, info.Error)
 	}
-	return info.Dir, nil
+	return dir, nil
 }
 
 func crdFiles(sourcesPath string) ([]string, error) {

@@ -430,9 +430,9 @@ const postgresql = obj(
     }),
     persistence: obj('The data volume (a PVC per replica, kept when the release goes).', {
       storageClass: str(
-      "StorageClass (the platform chart creates gp3); empty, the cluster's default.",
-      { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
-    ),
+        "StorageClass (the platform chart creates gp3); empty, the cluster's default.",
+        { pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
+      ),
       size: quantity('Size.'),
     }),
     serviceAccount: serviceAccount('tbyte/postgresql'),
@@ -509,7 +509,110 @@ const platform = obj('Values of the platform chart.', {
 });
 
 // ---- output ---------------------------------------------------------------------------------
-const charts = { backend, frontend, postgresql, platform };
+const clusterNodes = obj('Values of the cluster-nodes chart.', {
+  clusterName: str(
+    'EKS cluster name (Terraform output cluster_name); selects subnets and security groups by karpenter.sh/discovery.',
+    {
+      pattern: '^([a-z0-9][a-z0-9-]*)?$',
+    },
+  ),
+  nodeRoleName: str("IAM role of Karpenter's nodes (Terraform output karpenter_node_role_name).", {
+    pattern: '^([A-Za-z0-9+=,.@_-]+)?$',
+  }),
+  amiAlias: str('Node image alias pinned to a release, family@vYYYYMMDD (never @latest).', {
+    pattern: '^(al2023|bottlerocket)@v[0-9]{8}$',
+  }),
+  rootVolume: obj('Root volume of every node (gp3, encrypted).', {
+    size: quantity('Size.'),
+    kmsKeyId: str('KMS key ARN; empty, the account default EBS key.', {
+      pattern: '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+)?$',
+    }),
+  }),
+  nodePools: list(
+    'One NodePool per capacity type.',
+    obj('A NodePool.', {
+      name: dnsName('Name.'),
+      capacityType: oneOf('Capacity type.', ['spot', 'on-demand']),
+      weight: int('Priority among pools (higher first).', 1, 100),
+      cpuLimit: quantity('Most CPU the pool may launch.'),
+      memoryLimit: quantity('Most memory the pool may launch.'),
+    }),
+    { minItems: 1 },
+  ),
+  instanceCategories: list(
+    'EC2 instance categories.',
+    { type: 'string', pattern: '^[a-z]$' },
+    { minItems: 1 },
+  ),
+  instanceGenerationAbove: int('Instance generations above this one only.', 1),
+  architectures: list(
+    'CPU architectures.',
+    { type: 'string', enum: ['amd64', 'arm64'] },
+    { minItems: 1 },
+  ),
+  zones: list('Availability zones; empty, all of the subnets.', {
+    type: 'string',
+    pattern: '^[a-z]{2}-[a-z]+-[0-9][a-z]$',
+  }),
+  consolidation: obj('Bin-packing.', {
+    policy: oneOf('When Karpenter consolidates.', ['WhenEmpty', 'WhenEmptyOrUnderutilized']),
+    after: duration('How long a node must be consolidatable first.'),
+    budget: str('Share (or count) of nodes disrupted at once.', { pattern: '^[0-9]+%?$' }),
+  }),
+  expireAfter: duration('Node lifetime before replacement.'),
+});
+
+const vaultConfig = obj('Values of the vault-config chart.', {
+  image: obj('The Vault CLI image (the server release).', {
+    repository: str('Repository.', { minLength: 1 }),
+    tag: str('Tag; empty, the chart appVersion.'),
+    pullPolicy: oneOf('Pull policy.', ['Always', 'IfNotPresent', 'Never']),
+  }),
+  vault: obj('The Vault servers.', {
+    address: url('Address of the active server.'),
+    tokenSecret: dnsName(
+      'Secret with the configuring token (key token), created at initialisation, never in git.',
+    ),
+  }),
+  apps: list(
+    'Apps with a policy file and a role.',
+    { type: 'string', pattern: '^[a-z0-9-]+$' },
+    { minItems: 1, uniqueItems: true },
+  ),
+  appNamespace: dnsName("Namespace of the apps' ServiceAccounts."),
+  tokenAudience: str('Audience of the tokens the CSI driver requests for Vault.', { minLength: 1 }),
+  databaseCredentials: bool('Generate the development database credentials.'),
+  security: obj('Job identity (never 0).', {
+    runAsUser: int('UID.', 1),
+    runAsGroup: int('GID.', 1),
+  }),
+  resources,
+  backoffLimit: int('Retries while Vault is sealed or unreachable.', 1, 100),
+});
+
+const edge = obj('Values of the edge chart.', {
+  host: str('Public host.', { pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+  scheme: oneOf('ALB scheme.', ['internet-facing', 'internal']),
+  certificateArn: str('ACM certificate; empty, HTTP only.', {
+    pattern: '^(arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+)?$',
+  }),
+  controllerService: obj("The NGINX Ingress Controller's Service.", {
+    name: dnsName('Name.'),
+    port: int('Port.', 1, 65535),
+  }),
+  healthCheckPath: str("Path of nginx's health status.", { pattern: '^/' }),
+  annotations: stringMap('More alb.ingress.kubernetes.io annotations.'),
+});
+
+const charts = {
+  backend,
+  frontend,
+  postgresql,
+  platform,
+  'cluster-nodes': clusterNodes,
+  'vault-config': vaultConfig,
+  edge,
+};
 const problems = [];
 
 function write(path, content) {

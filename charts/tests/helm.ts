@@ -2,7 +2,7 @@
 // .tools/bin) and parses the output, so tests assert on the objects Kubernetes would receive.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
@@ -40,9 +40,11 @@ export interface RenderOptions {
 }
 
 function helmArgs(chart: string, options: RenderOptions): string[] {
-  const args = ['template', chart, join(chartsDir, chart), '--kube-version', kubeVersion];
+  const args = ['template', basename(chart), join(chartsDir, chart), '--kube-version', kubeVersion];
   args.push('--namespace', options.namespace ?? 'tbyte');
-  for (const file of options.values ?? []) args.push('-f', join(chartsDir, chart, file));
+  for (const file of options.values ?? []) {
+    args.push('-f', isAbsolute(file) ? file : join(chartsDir, chart, file));
+  }
   for (const [key, value] of Object.entries(options.set ?? {}))
     args.push('--set', `${key}=${String(value)}`);
   for (const [key, value] of Object.entries(options.setJson ?? {})) {

@@ -18,7 +18,10 @@ for chart in "${app_charts[@]}" tbyte; do
   check "helm dependency build charts/$chart" "$helm" dependency build "charts/$chart"
 done
 
-for chart in platform "${app_charts[@]}"; do
+# The charts of the cluster's own pieces (Karpenter nodes, Vault configuration, the ALB edge).
+platform_charts=(cluster-nodes vault-config edge)
+
+for chart in platform "${app_charts[@]}" "${platform_charts[@]}"; do
   for values in "" examples/values-dev.yaml examples/values-prod.yaml; do
     check "helm lint --strict charts/$chart ${values:-(defaults)}" \
       "$helm" lint --strict "charts/$chart" --kube-version "$KUBE_VERSION" ${values:+-f "charts/$chart/$values"}
@@ -50,6 +53,12 @@ render_matrix() {
       done
     done
   done
+  for chart in "${platform_charts[@]}"; do
+    for values in values-dev values-prod; do
+      "$helm" template "$chart" "charts/$chart" -n platform-test --kube-version "$KUBE_VERSION" \
+        -f "charts/$chart/examples/$values.yaml" >"$rendered/platform/$chart-$values.yaml" || return 1
+    done
+  done
   for values in values-dev values-plain; do
     "$helm" template tbyte charts/tbyte -n tbyte --kube-version "$KUBE_VERSION" -f "charts/tbyte/examples/$values.yaml" \
       >"$rendered/app/tbyte-$values.yaml" 2>/dev/null || return 1
@@ -66,7 +75,7 @@ validate_builtin() {
   output=$("$tools/venv-kubernetes-validate-$KUBERNETES_VALIDATE_VERSION/bin/kubernetes-validate" \
     --kubernetes-version "$KUBE_VERSION" --strict --quiet "$rendered"/*/*.yaml 2>&1) || status=1
   # Every line but "no schema" for a custom resource group (a dotted one outside k8s.io) is a problem.
-  problems=$(grep -vE "Couldn't find schema for kind [A-Za-z]+ with api version [a-z0-9-]+(\.[a-z0-9-]+)+/" <<<"$output")
+  problems=$(grep -vE "Couldn't find schema for kind [A-Za-z0-9]+ with api version [a-z0-9-]+(\.[a-z0-9-]+)+/" <<<"$output")
   problems+=$(grep -E "Couldn't find schema .* api version [a-z0-9.-]*\.k8s\.io/" <<<"$output")
   if [ -n "$problems" ]; then
     echo "$problems"
@@ -80,6 +89,8 @@ check "custom resources valid against their CRDs (schema, CEL rules, unknown fie
   "$kube_validate" crs -sources "$crd_sources" "$rendered"/*/*.yaml
 check "every pod of the tbyte namespace admitted at restricted by the Pod Security evaluator" \
   "$kube_validate" pod-security -level restricted -version "v${KUBE_VERSION%.*}" "$rendered"/app/*.yaml
+check "the Vault configuration Job admitted at restricted too" \
+  "$kube_validate" pod-security -level restricted -version "v${KUBE_VERSION%.*}" "$rendered"/platform/vault-config-*.yaml
 
 # The evaluator and the CRD check must refuse what breaks them: a rendered backend changed by hand.
 refuses() {
@@ -112,7 +123,34 @@ run_checkov() {
 }
 check "checkov on the rendered manifests" run_checkov
 
-check "chart template tests on real renders (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts test:charts
+
+# The GitOps tree: the root chart rendered for each environment with cluster facts written by
+# scripts/update-app-configs.mjs from recorded Terraform outputs (charts/tests/fixtures), and
+# every Application, AppProject and the bootstrap checked against Argo CD's CRDs.
+gitops_values=reports/gitops-values
+render_gitops() {
+  rm -rf "$gitops_values" && mkdir -p "$gitops_values" "$rendered/gitops"
+  local env
+  for env in dev prod; do
+    node scripts/update-app-configs.mjs "$env" "charts/tests/fixtures/terraform-outputs-$env.json" \
+      "$gitops_values/cluster-$env.yaml" >/dev/null || return 1
+    "$helm" template root argocd-apps -n argocd --kube-version "$KUBE_VERSION" \
+      -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" \
+      -f charts/tests/fixtures/images.yaml >"$rendered/gitops/root-$env.yaml" || return 1
+  done
+  cp argocd-apps/bootstrap/project-gitops.yaml argocd-apps/bootstrap/root-*.yaml "$rendered/gitops/"
+}
+check "render the app of apps for dev and prod" render_gitops
+for env in dev prod; do
+  check "helm lint --strict argocd-apps ($env)" "$helm" lint --strict argocd-apps --kube-version "$KUBE_VERSION" \
+    -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" -f charts/tests/fixtures/images.yaml
+done
+check "Applications, AppProjects and the bootstrap valid against Argo CD's CRDs" \
+  "$kube_validate" crs -sources "$crd_sources" "$rendered"/gitops/*.yaml
+check "the Application health check reports child health in Argo CD's Lua VM" \
+  "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
+
+check "chart template tests on real renders and the GitOps tree (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts test:charts
 
 check "promtool check rules observability/rules" \
   "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check rules observability/rules/*.yaml

@@ -1,0 +1,341 @@
+// The app of apps, walked from the root: waves as the design orders them, every child pinned,
+// scoped and syncing the same way, every local chart rendering with its environment's values.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { chartsDir, refusal, render, type K8sObject } from './helm.js';
+
+const repoRoot = join(chartsDir, '..');
+const fixtures = join(chartsDir, 'tests/fixtures');
+const scratch = mkdtempSync(join(tmpdir(), 'tbyte-gitops-'));
+
+function clusterValues(environment: string): string {
+  const out = join(scratch, `cluster-${environment}.yaml`);
+  const result = spawnSync(
+    'node',
+    [
+      join(repoRoot, 'scripts/update-app-configs.mjs'),
+      environment,
+      join(fixtures, `terraform-outputs-${environment}.json`),
+      out,
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(result.stderr);
+  return out;
+}
+
+// The root chart lives in argocd-apps/, beside charts/.
+const root = '../argocd-apps';
+const values = (environment: string) => [
+  `envs/${environment}/values.yaml`,
+  clusterValues(environment),
+  join(fixtures, 'images.yaml'),
+];
+const trees = Object.fromEntries(
+  ['dev', 'prod'].map((environment) => [
+    environment,
+    render(root, { values: values(environment), namespace: 'argocd' }),
+  ]),
+);
+const applications = (environment: string) =>
+  (trees[environment] ?? []).filter((o) => o.kind === 'Application');
+const wave = (app: K8sObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+const rootValues = parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'), 'utf8')) as {
+  repoURL: string;
+  platformNamespaces: string[];
+  addons: Record<string, { version?: string; path?: string }>;
+};
+
+// The design's waves: 0 base, 1 core add-ons, 2 platform add-ons, 3 database, 4 backend, 5 frontend.
+const expectedWaves: Record<string, number> = {
+  platform: 0,
+  'argo-cd': 0,
+  'karpenter-crd': 1,
+  karpenter: 1,
+  'cluster-nodes': 1,
+  keda: 1,
+  'secrets-store-csi-driver': 1,
+  'secrets-store-csi-driver-provider-aws': 1,
+  'vault-csi-provider': 1,
+  'aws-load-balancer-controller': 1,
+  'nginx-ingress': 1,
+  edge: 1,
+  'argo-rollouts': 1,
+  vpa: 1,
+  'kube-prometheus-stack': 2,
+  loki: 2,
+  alloy: 2,
+  'alloy-events': 2,
+  'opentelemetry-collector': 2,
+  opensearch: 2,
+  jaeger: 2,
+  vault: 2,
+  'vault-config': 2,
+  'amazon-cloudwatch-observability': 2,
+  postgresql: 3,
+  backend: 4,
+  frontend: 5,
+};
+
+describe.each(['dev', 'prod'])('the %s tree', (environment) => {
+  const apps = applications(environment);
+
+  it('holds the design waves', () => {
+    const found = Object.fromEntries(apps.map((app) => [app.metadata.name, wave(app)]));
+    const expected = Object.fromEntries(
+      Object.entries(expectedWaves).filter(
+        ([name]) => environment === 'dev' || name !== 'postgresql',
+      ),
+    );
+    expect(found).toEqual(expected);
+  });
+
+  it('orders base < core < platform < database < backend < frontend', () => {
+    const byName = Object.fromEntries(apps.map((app) => [app.metadata.name, wave(app)]));
+    const core = apps.filter((a) => a.spec.project === 'platform' && wave(a) === 1);
+    expect(core.length).toBeGreaterThan(0);
+    expect(byName.platform).toBeLessThan(byName.keda ?? NaN);
+    expect(byName.keda).toBeLessThan(byName['kube-prometheus-stack'] ?? NaN);
+    expect(byName['kube-prometheus-stack']).toBeLessThan(byName.backend ?? NaN);
+    if (environment === 'dev') expect(byName.postgresql).toBeLessThan(byName.backend ?? NaN);
+    expect(byName.backend).toBeLessThan(byName.frontend ?? NaN);
+  });
+
+  it('syncs every child automatically with prune, self-heal and backoff, never creating namespaces', () => {
+    for (const app of apps) {
+      const policy = app.spec.syncPolicy;
+      expect(policy.automated, app.metadata.name).toEqual({ prune: true, selfHeal: true });
+      expect(policy.retry.backoff, app.metadata.name).toMatchObject({ factor: 2 });
+      expect(policy.retry.limit, app.metadata.name).toBeGreaterThan(0);
+      expect(policy.syncOptions, app.metadata.name).not.toContain('CreateNamespace=true');
+    }
+  });
+
+  it('pins every upstream chart to an exact version', () => {
+    const upstream = apps.filter((app) => app.spec.source.chart);
+    expect(upstream.length).toBeGreaterThan(15);
+    for (const app of upstream) {
+      expect(app.spec.source.targetRevision, app.metadata.name).toMatch(/^[0-9]+\.[0-9]+\.[0-9]+$/);
+    }
+  });
+
+  it('uses no retired or frozen charts (ingress-nginx, Promtail, Bitnami)', () => {
+    for (const app of apps) {
+      const {
+        repoURL,
+        chart = '',
+        path = '',
+      } = app.spec.source as { repoURL: string; chart?: string; path?: string };
+      expect(`${repoURL} ${chart} ${path}`, app.metadata.name).not.toMatch(
+        /ingress-nginx|promtail|bitnami/i,
+      );
+    }
+  });
+
+  it('deploys only into namespaces the platform chart creates (or kube-system)', () => {
+    const created = render('platform')
+      .filter((o) => o.kind === 'Namespace')
+      .map((o) => o.metadata.name);
+    // The platform project's namespaces: all the chart creates but the app's, plus kube-system.
+    expect([...rootValues.platformNamespaces].sort()).toEqual(
+      ['kube-system', ...created.filter((name) => name !== 'tbyte')].sort(),
+    );
+    for (const app of apps) {
+      expect(['kube-system', ...created], app.metadata.name).toContain(
+        app.spec.destination.namespace,
+      );
+    }
+  });
+
+  it('applies CRD-heavy charts server-side and lets autoscalers own replicas', () => {
+    for (const name of ['kube-prometheus-stack', 'keda', 'karpenter-crd', 'argo-rollouts']) {
+      expect(apps.find((a) => a.metadata.name === name)?.spec.syncPolicy.syncOptions).toContain(
+        'ServerSideApply=true',
+      );
+    }
+    for (const name of ['backend', 'frontend']) {
+      const app = apps.find((a) => a.metadata.name === name);
+      expect(app?.spec.ignoreDifferences).toContainEqual({
+        group: 'apps',
+        kind: 'Deployment',
+        jsonPointers: ['/spec/replicas'],
+      });
+      expect(app?.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    }
+  });
+
+  it('renders every local chart with the values its Application gives it', () => {
+    const local = apps.filter((app) => app.spec.source.path);
+    expect(local.map((a) => a.metadata.name).sort()).toEqual(
+      [
+        'backend',
+        'cluster-nodes',
+        'edge',
+        'frontend',
+        'platform',
+        'vault-config',
+        ...(environment === 'dev' ? ['postgresql'] : []),
+      ].sort(),
+    );
+    for (const app of local) {
+      const path = app.spec.source.path as string;
+      expect(existsSync(join(repoRoot, path, 'Chart.yaml')), path).toBe(true);
+      const file = join(scratch, `${environment}-${app.metadata.name}.yaml`);
+      writeFileSync(file, JSON.stringify(app.spec.source.helm.valuesObject));
+      const objects = render(`../${path}`, {
+        values: [file],
+        namespace: app.spec.destination.namespace,
+      });
+      expect(objects.length, path).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives the business apps the image tags CI writes and the cluster facts Terraform outputs', () => {
+    const backend = apps.find((a) => a.metadata.name === 'backend');
+    const valuesObject = backend?.spec.source.helm.valuesObject;
+    expect(valuesObject.image).toEqual({
+      repository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/tbyte/backend',
+      tag: '0123456789abcdef0123456789abcdef01234567',
+    });
+    expect(valuesObject.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe(
+      `arn:aws:iam::111122223333:role/tbyte-${environment}-backend`,
+    );
+    if (environment === 'prod') {
+      expect(valuesObject.database).toMatchObject({
+        sslMode: 'verify-full',
+        credentials: { source: 'csi', csi: { provider: 'aws' } },
+      });
+    }
+  });
+});
+
+describe('AppProjects', () => {
+  const projects = Object.fromEntries(
+    (trees.dev ?? []).filter((o) => o.kind === 'AppProject').map((p) => [p.metadata.name, p.spec]),
+  );
+
+  it('lets the business apps deploy only into tbyte, only from this repository, nothing cluster-wide', () => {
+    expect(projects.tbyte.sourceRepos).toEqual([rootValues.repoURL]);
+    expect(projects.tbyte.destinations).toEqual([
+      { server: 'https://kubernetes.default.svc', namespace: 'tbyte' },
+    ]);
+    expect(projects.tbyte.clusterResourceWhitelist).toEqual([]);
+    for (const app of applications('dev').filter((a) =>
+      ['postgresql', 'backend', 'frontend'].includes(a.metadata.name),
+    )) {
+      expect(app.spec.project).toBe('tbyte');
+    }
+  });
+
+  it('scopes the platform project to the chart repositories of the add-ons and the platform namespaces', () => {
+    const repos = new Set(applications('dev').map((a) => a.spec.source.repoURL as string));
+    expect(new Set(projects.platform.sourceRepos)).toEqual(repos);
+    expect(
+      projects.platform.destinations.map((d: { namespace: string }) => d.namespace).sort(),
+    ).toEqual([...rootValues.platformNamespaces].sort());
+  });
+});
+
+describe('the bootstrap', () => {
+  const lua = readFileSync(join(repoRoot, 'argocd-apps/bootstrap/application-health.lua'), 'utf8');
+
+  it('installs the Application health check, and the argo-cd application keeps it', () => {
+    const script = readFileSync(join(repoRoot, 'argocd-apps/bootstrap/bootstrap.sh'), 'utf8');
+    expect(script).toContain(
+      'configs.cm.resource\\.customizations\\.health\\.argoproj\\.io_Application',
+    );
+    expect(script).toContain('application-health.lua');
+    const argo = applications('dev').find((a) => a.metadata.name === 'argo-cd');
+    expect(
+      argo?.spec.source.helm.valuesObject.configs.cm[
+        'resource.customizations.health.argoproj.io_Application'
+      ].trim(),
+    ).toBe(lua.trim());
+    expect(argo?.spec.source.helm.releaseName).toBe('argocd');
+  });
+
+  it('points each root Application at argocd-apps with its environment files', () => {
+    for (const environment of ['dev', 'prod']) {
+      const rootApp = parse(
+        readFileSync(join(repoRoot, `argocd-apps/bootstrap/root-${environment}.yaml`), 'utf8'),
+      );
+      expect(rootApp.spec.source.path).toBe('argocd-apps');
+      expect(rootApp.spec.source.repoURL).toBe(rootValues.repoURL);
+      expect(rootApp.spec.source.helm.valueFiles).toEqual([
+        `envs/${environment}/values.yaml`,
+        `envs/${environment}/cluster.yaml`,
+        `envs/${environment}/images.yaml`,
+      ]);
+      expect(rootApp.spec.project).toBe('gitops');
+    }
+  });
+});
+
+describe('the app of apps refuses', () => {
+  it('to render without the cluster facts, naming the file', () => {
+    expect(refusal(root, { values: ['envs/dev/values.yaml'], namespace: 'argocd' })).toContain(
+      'argocd-apps: envs/dev/cluster.yaml is missing or empty',
+    );
+  });
+
+  it('to deploy an app without its image tag, naming the file', () => {
+    expect(
+      refusal(root, {
+        values: ['envs/dev/values.yaml', clusterValues('dev')],
+        namespace: 'argocd',
+      }),
+    ).toContain(
+      'images.backend (envs/dev/images.yaml, written by the release workflow) is required',
+    );
+  });
+});
+
+describe('update-app-configs', () => {
+  it('refuses Terraform outputs with a missing or malformed output and writes nothing', () => {
+    const outputs = JSON.parse(readFileSync(join(fixtures, 'terraform-outputs-dev.json'), 'utf8'));
+    delete outputs.karpenter_interruption_queue_name;
+    outputs.vpc_id.value = 'not-a-vpc';
+    const input = join(scratch, 'broken.json');
+    const out = join(scratch, 'never-written.yaml');
+    writeFileSync(input, JSON.stringify(outputs));
+    const result = spawnSync(
+      'node',
+      [join(repoRoot, 'scripts/update-app-configs.mjs'), 'dev', input, out],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'terraform output karpenter_interruption_queue_name is missing',
+    );
+    expect(result.stderr).toContain('terraform output vpc_id is not a valid vpc: not-a-vpc');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('docs/gitops.md', () => {
+  it('draws the waves the manifests hold', () => {
+    const doc = readFileSync(join(repoRoot, 'docs/gitops.md'), 'utf8');
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const drawn: Record<string, number> = {};
+    let current = -1;
+    for (const line of diagram.split('\n')) {
+      const subgraph = /subgraph wave([0-9])/.exec(line);
+      if (subgraph) current = Number(subgraph[1]);
+      for (const [, node] of line.matchAll(/\b([a-z0-9-]+)\["/g)) if (node) drawn[node] = current;
+    }
+    expect(drawn).toEqual(expectedWaves);
+  });
+
+  it('lists every add-on with the version the tree pins', () => {
+    const doc = readFileSync(join(repoRoot, 'docs/gitops.md'), 'utf8');
+    for (const [name, addon] of Object.entries(rootValues.addons)) {
+      const row = doc.split('\n').find((line) => new RegExp(`^\\|\\s*${name}\\s*\\|`).test(line));
+      expect(row, name).toBeDefined();
+      if (addon.version) expect(row, name).toContain(addon.version);
+    }
+  });
+});

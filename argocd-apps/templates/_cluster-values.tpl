@@ -6,7 +6,10 @@ add-on that needs none.
 {{- define "argocd-apps.clusterValues" -}}
 {{- $c := .cluster -}}
 {{- $irsa := dict "create" true "annotations" dict -}}
-{{- if eq .name "argo-cd" -}}
+{{- if eq .name "platform" -}}
+networkPolicies:
+  vpcCidr: {{ $c.vpcCidr }}
+{{- else if eq .name "argo-cd" -}}
 configs:
   cm:
     resource.customizations.health.argoproj.io_Application: |

@@ -477,6 +477,22 @@ const platform = obj('Values of the platform chart.', {
     { minItems: 1 },
   ),
   defaultDenyNetworkPolicy: bool('A deny-all NetworkPolicy in every namespace above.'),
+  networkPolicies: obj("Allow rules of the platform namespaces (never of the app's).", {
+    vpcCidr: str('The VPC CIDR (API server and ALB traffic); empty, flows from vpc are left out.', {
+      pattern: '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2})?$',
+    }),
+    platformBaseline: bool('Own-namespace traffic, DNS, HTTPS out and scrapes from monitoring in every platform namespace.'),
+    dns,
+    monitoringNamespace: dnsName('Namespace whose pods scrape every namespace.'),
+    flows: list(
+      'Flows between namespaces.',
+      obj('A flow.', {
+        from: dnsName('Source namespace, or vpc.'),
+        to: dnsName('Destination namespace, or any, or external.'),
+        ports: list('TCP ports; empty, all.', { type: 'integer', minimum: 1, maximum: 65535 }),
+      }),
+    ),
+  }),
   appReader: obj('The app-reader Role and its binding.', {
     namespace: dnsName('Namespace of the Role.'),
     group: str('Group bound to it (an EKS access entry maps the IAM role).', { minLength: 1 }),

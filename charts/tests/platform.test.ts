@@ -32,7 +32,7 @@ describe('platform chart', () => {
 
   it('denies all traffic by default in every namespace it creates', () => {
     const denied = objects
-      .filter((o) => o.kind === 'NetworkPolicy')
+      .filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny-all')
       .map((p) => {
         expect(p.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
         return p.metadata.namespace;
@@ -92,5 +92,59 @@ describe('platform chart', () => {
 
   it('holds no Karpenter objects (the Argo CD add-on owns them)', () => {
     expect(objects.filter((o) => o.apiVersion.startsWith('karpenter'))).toEqual([]);
+  });
+
+  it('opens nothing in the app namespace: its charts carry exact rules', () => {
+    const policies = objects.filter(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'tbyte',
+    );
+    expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny-all']);
+  });
+
+  it('gives each platform namespace its baseline: own pods, DNS, HTTPS out, scrapes from monitoring', () => {
+    const baseline = objects.filter(
+      (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'platform-baseline',
+    );
+    expect(baseline.map((p) => p.metadata.namespace).sort()).toEqual(
+      namespaces
+        .map((ns) => ns.metadata.name)
+        .filter((name) => name !== 'tbyte')
+        .sort(),
+    );
+    const [loki] = baseline.filter((p) => p.metadata.namespace === 'logging');
+    expect(loki?.spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }] });
+    expect(loki?.spec.ingress).toContainEqual({
+      from: [
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+      ],
+    });
+  });
+
+  it('renders both sides of a flow between platform namespaces, and only the VPC flows it has a CIDR for', () => {
+    const flow = (namespace: string) =>
+      objects.find(
+        (o) =>
+          o.kind === 'NetworkPolicy' &&
+          o.metadata.name === 'platform-flow-node-agents-to-logging' &&
+          o.metadata.namespace === namespace,
+      );
+    expect(flow('node-agents')?.spec.egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'logging' } } }],
+        ports: [
+          { port: 3100, protocol: 'TCP' },
+          { port: 8080, protocol: 'TCP' },
+        ],
+      },
+    ]);
+    expect(flow('logging')?.spec.ingress[0].from).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'node-agents' } } },
+    ]);
+    expect(objects.filter((o) => o.metadata.name.startsWith('platform-flow-vpc-'))).toEqual([]);
+    const withVpc = render('platform', { values: ['examples/values-dev.yaml'] });
+    const alb = withVpc.find((o) => o.metadata.name === 'platform-flow-vpc-to-nginx-ingress');
+    expect(alb?.spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.10.0.0/16' } }], ports: [{ port: 80, protocol: 'TCP' }] },
+    ]);
   });
 });

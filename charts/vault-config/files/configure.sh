@@ -8,6 +8,8 @@ VAULT_TOKEN=$(cat "$VAULT_TOKEN_FILE")
 export VAULT_TOKEN
 
 vault status >/dev/null
+# The configuring token is periodic; every run extends it.
+vault token renew >/dev/null
 
 vault secrets list -format=json | grep -q '"secret/"' || vault secrets enable -path=secret -version=2 kv
 vault auth list -format=json | grep -q '"kubernetes/"' || vault auth enable kubernetes

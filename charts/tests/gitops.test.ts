@@ -1,7 +1,7 @@
 // The app of apps, walked from the root: waves as the design orders them, every child pinned,
 // scoped and syncing the same way, every local chart rendering with its environment's values.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -337,5 +337,58 @@ describe('docs/gitops.md', () => {
       expect(row, name).toBeDefined();
       if (addon.version) expect(row, name).toContain(addon.version);
     }
+  });
+});
+
+describe('set-image-tags', () => {
+  const script = join(repoRoot, 'scripts/set-image-tags.mjs');
+  const run = (envsDir: string, ...args: string[]) =>
+    spawnSync('node', [script, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, TBYTE_ENVS_DIR: envsDir },
+    });
+  const first = '0123456789abcdef0123456789abcdef01234567';
+  const second = 'fedcba9876543210fedcba9876543210fedcba98';
+
+  function envsWithDirs(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tbyte-envs-'));
+    for (const env of ['dev', 'prod']) mkdirSync(join(dir, env));
+    return dir;
+  }
+
+  it('writes the tags the root chart deploys, keeping the file’s comments, and promotes them', () => {
+    const dir = envsWithDirs();
+    expect(run(dir, 'dev', `backend=${first}`, `frontend=${first}`).status).toBe(0);
+    writeFileSync(
+      join(dir, 'dev/images.yaml'),
+      `# kept\n${readFileSync(join(dir, 'dev/images.yaml'), 'utf8')}`,
+    );
+    const result = run(dir, 'dev', `backend=${second}`);
+    expect(result.stdout).toContain(`dev backend: ${first} -> ${second}`);
+    const written = readFileSync(join(dir, 'dev/images.yaml'), 'utf8');
+    expect(written).toContain('# kept');
+    expect(parse(written)).toEqual({ images: { backend: second, frontend: first } });
+
+    expect(run(dir, 'prod', '--from', 'dev').status).toBe(0);
+    expect(parse(readFileSync(join(dir, 'prod/images.yaml'), 'utf8'))).toEqual({
+      images: { backend: second, frontend: first },
+    });
+
+    const tree = render(root, {
+      values: ['envs/dev/values.yaml', clusterValues('dev'), join(dir, 'dev/images.yaml')],
+      namespace: 'argocd',
+    });
+    const backend = tree.find((o) => o.kind === 'Application' && o.metadata.name === 'backend');
+    expect(backend?.spec.source.helm.valuesObject.image.tag).toBe(second);
+  });
+
+  it('refuses a tag that is not a git SHA, or an unknown app, and writes nothing', () => {
+    const dir = envsWithDirs();
+    const latest = run(dir, 'dev', 'backend=latest');
+    expect(latest.status).toBe(1);
+    expect(latest.stderr).toContain("backend: 'latest' is not a git SHA");
+    expect(run(dir, 'dev', `database=${first}`).stderr).toContain("unknown app 'database'");
+    expect(existsSync(join(dir, 'dev/images.yaml'))).toBe(false);
+    expect(run(dir, 'prod', '--from', 'dev').stderr).toContain('nothing to promote');
   });
 });

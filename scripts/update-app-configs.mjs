@@ -70,7 +70,6 @@ const cluster = {
   },
   roles: {
     backend: output('irsa_role_arns', 'arn', 'backend'),
-    karpenter: output('irsa_role_arns', 'arn', 'karpenter'),
     awsLoadBalancerController: output('irsa_role_arns', 'arn', 'aws-load-balancer-controller'),
     grafana: output('irsa_role_arns', 'arn', 'grafana'),
     loki: output('irsa_role_arns', 'arn', 'loki'),

@@ -18,9 +18,6 @@ configs:
 settings:
   clusterName: {{ $c.name }}
   interruptionQueue: {{ $c.karpenter.interruptionQueue }}
-serviceAccount:
-  annotations:
-    eks.amazonaws.com/role-arn: {{ $c.roles.karpenter }}
 {{- else if eq .name "cluster-nodes" -}}
 clusterName: {{ $c.name }}
 nodeRoleName: {{ $c.karpenter.nodeRoleName }}

@@ -13,6 +13,7 @@ PROMETHEUS_MODULE_VERSION=v0.316.0
 HELM_VERSION=v4.3.1
 KUBERNETES_VALIDATE_VERSION=1.34.1
 CHECKOV_VERSION=3.3.30
+TFLINT_VERSION=v0.64.0
 # The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
 KUBE_VERSION=1.34.0
 
@@ -108,6 +109,8 @@ check "docker-compose.yml refuses to start without .env" refuses_without_env
 
 # shellcheck source=scripts/lib/charts.sh
 . scripts/lib/charts.sh
+# shellcheck source=scripts/lib/terraform.sh
+. scripts/lib/terraform.sh
 
 write_report infra
 [ "$failed" -eq 0 ]

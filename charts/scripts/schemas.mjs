@@ -481,7 +481,9 @@ const platform = obj('Values of the platform chart.', {
     vpcCidr: str('The VPC CIDR (API server and ALB traffic); empty, flows from vpc are left out.', {
       pattern: '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2})?$',
     }),
-    platformBaseline: bool('Own-namespace traffic, DNS, HTTPS out and scrapes from monitoring in every platform namespace.'),
+    platformBaseline: bool(
+      'Own-namespace traffic, DNS, HTTPS out and scrapes from monitoring in every platform namespace.',
+    ),
     dns,
     monitoringNamespace: dnsName('Namespace whose pods scrape every namespace.'),
     flows: list(

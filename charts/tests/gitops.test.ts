@@ -392,3 +392,66 @@ describe('set-image-tags', () => {
     expect(run(dir, 'prod', '--from', 'dev').stderr).toContain('nothing to promote');
   });
 });
+
+describe('commit-gitops-change', () => {
+  const script = join(repoRoot, 'scripts/commit-gitops-change.sh');
+  const git = (cwd: string, ...args: string[]) => {
+    const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.trim();
+  };
+  const sha = 'fedcba9876543210fedcba9876543210fedcba98';
+
+  it('commits only the named file as the bot, rebasing over a merge that landed meanwhile', () => {
+    const root = mkdtempSync(join(tmpdir(), 'tbyte-commit-'));
+    const remote = join(root, 'remote.git');
+    const work = join(root, 'work');
+    const other = join(root, 'other');
+    git(root, 'init', '--quiet', '--bare', '--initial-branch=main', remote);
+    git(root, 'clone', '--quiet', remote, work);
+    for (const dir of [work]) {
+      git(dir, 'config', 'user.email', 'dev@tbyte.local');
+      git(dir, 'config', 'user.name', 'dev');
+    }
+    mkdirSync(join(work, 'envs/dev'), { recursive: true });
+    writeFileSync(join(work, 'envs/dev/images.yaml'), 'images:\n  backend: old\n');
+    writeFileSync(join(work, 'README.md'), 'one\n');
+    git(work, 'add', '.');
+    git(work, 'commit', '--quiet', '-m', 'start');
+    git(work, 'push', '--quiet', 'origin', 'main');
+    // Someone merges after the workflow checked out.
+    git(root, 'clone', '--quiet', remote, other);
+    git(other, 'config', 'user.email', 'dev@tbyte.local');
+    git(other, 'config', 'user.name', 'dev');
+    writeFileSync(join(other, 'README.md'), 'two\n');
+    git(other, 'commit', '--quiet', '-am', 'a merge');
+    git(other, 'push', '--quiet', 'origin', 'main');
+
+    const result = spawnSync(
+      'bash',
+      [
+        script,
+        `deploy ${sha} to dev`,
+        'envs/dev/images.yaml',
+        '--',
+        'sh',
+        '-c',
+        `printf 'images:\\n  backend: ${sha}\\n' > envs/dev/images.yaml`,
+      ],
+      { cwd: work, encoding: 'utf8', env: { ...process.env, GITOPS_REMOTE: remote } },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const log = git(remote, 'log', '--format=%an|%s', 'main', '-3').split('\n');
+    expect(log).toEqual([`github-actions[bot]|deploy ${sha} to dev`, 'dev|a merge', 'dev|start']);
+    expect(git(remote, 'diff-tree', '--no-commit-id', '--name-only', '-r', 'main')).toBe(
+      'envs/dev/images.yaml',
+    );
+
+    const again = spawnSync('bash', [script, 'no-op', 'envs/dev/images.yaml', '--', 'true'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, GITOPS_REMOTE: remote },
+    });
+    expect(again.stdout).toContain('nothing changed');
+  });
+});

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # tools and the *_VERSION pins are set by scripts/test-infra.sh
+# shellcheck disable=SC2154 # tools, need and the *_VERSION pins are set by scripts/test-infra.sh
 # The Helm chart checks of `pnpm test:infra` (sourced by scripts/test-infra.sh, which installs
 # the pinned tools into .tools/ first): lint, a render of every chart (and the tbyte umbrella) with every values file
 # and mode, the Kubernetes 1.34 schema, the custom resources' CRDs, the Pod Security evaluator,
@@ -10,6 +10,7 @@ kube_validate="$tools/bin/kube-validate"
 crd_sources=hack/kube-validate/crd-sources.txt
 rendered=reports/rendered
 app_charts=(backend frontend postgresql)
+need helm kube-validate kubernetes-validate checkov promtool
 
 check "chart schemas and README value tables are current" node charts/scripts/schemas.mjs --check
 
@@ -123,34 +124,8 @@ run_checkov() {
 }
 check "checkov on the rendered manifests" run_checkov
 
-
-# The GitOps tree: the root chart rendered for each environment with cluster facts written by
-# scripts/update-app-configs.mjs from recorded Terraform outputs (charts/tests/fixtures), and
-# every Application, AppProject and the bootstrap checked against Argo CD's CRDs.
-gitops_values=reports/gitops-values
-render_gitops() {
-  rm -rf "$gitops_values" && mkdir -p "$gitops_values" "$rendered/gitops"
-  local env
-  for env in dev prod; do
-    node scripts/update-app-configs.mjs "$env" "charts/tests/fixtures/terraform-outputs-$env.json" \
-      "$gitops_values/cluster-$env.yaml" >/dev/null || return 1
-    "$helm" template root argocd-apps -n argocd --kube-version "$KUBE_VERSION" \
-      -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" \
-      -f charts/tests/fixtures/images.yaml >"$rendered/gitops/root-$env.yaml" || return 1
-  done
-  cp argocd-apps/bootstrap/project-gitops.yaml argocd-apps/bootstrap/root-*.yaml "$rendered/gitops/"
-}
-check "render the app of apps for dev and prod" render_gitops
-for env in dev prod; do
-  check "helm lint --strict argocd-apps ($env)" "$helm" lint --strict argocd-apps --kube-version "$KUBE_VERSION" \
-    -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" -f charts/tests/fixtures/images.yaml
-done
-check "Applications, AppProjects and the bootstrap valid against Argo CD's CRDs" \
-  "$kube_validate" crs -sources "$crd_sources" "$rendered"/gitops/*.yaml
-check "the Application health check reports child health in Argo CD's Lua VM" \
-  "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
-
-check "chart template tests on real renders and the GitOps tree (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts test:charts
+check "chart template tests on real renders (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \
+  vitest run --exclude tests/gitops.test.ts --outputFile.json=../reports/charts.vitest.json
 
 check "promtool check rules observability/rules" \
   "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check rules observability/rules/*.yaml

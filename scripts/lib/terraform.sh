@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154 # tools, check and the *_VERSION pins are set by scripts/test-infra.sh
+# shellcheck disable=SC2154 # tools, need and the *_VERSION pins are set by scripts/test-infra.sh
 # The Terraform checks of `pnpm test:infra`: terraform fmt, tflint (built from its Go module),
 # checkov and the structural tests over the parsed HCL. terraform init and validate need the
 # Terraform registry, which this machine cannot reach; the terraform workflow runs them.
@@ -16,15 +16,8 @@ terraform_present() {
 }
 check "terraform is installed" terraform_present
 
-install_tflint() {
-  local binary="$tools/bin/tflint-$TFLINT_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-tflint" go install "github.com/terraform-linters/tflint@$TFLINT_VERSION" || return 1
-    mv "$tools/gobin-tflint/tflint" "$binary"
-  fi
-  ln -sf "tflint-$TFLINT_VERSION" "$tools/bin/tflint"
-}
-check "build tflint $TFLINT_VERSION" install_tflint
+need tflint checkov helm
+
 
 # No CLI configuration of the user's (credentials, mirrors) leaks into the checks.
 terraform_cmd() { TF_CLI_CONFIG_FILE=/dev/null terraform "$@"; }
@@ -41,5 +34,7 @@ check "tflint --recursive terraform/" \
 check "checkov on terraform/" "$tools/venv-checkov-$CHECKOV_VERSION/bin/checkov" --directory terraform \
   --framework terraform --skip-check CKV_TF_1 --compact --quiet --skip-download
 
+# The identity tests render the backend chart, which needs its library.
+check "helm dependency build charts/backend (for the identity tests)" "$tools/bin/helm" dependency build charts/backend
 check "structural tests of the Terraform stacks (vitest)" env HELM="$PWD/$tools/bin/helm" \
   pnpm --filter @tbyte/terraform test:terraform

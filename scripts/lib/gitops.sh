@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # tools, need, helm, kube_validate and the pins are set by scripts/test-infra.sh
+need helm kube-validate
+helm="$tools/bin/helm"
+kube_validate="$tools/bin/kube-validate"
+crd_sources=hack/kube-validate/crd-sources.txt
+rendered=reports/rendered
+
+# The local charts the Applications point at need their library before they render.
+for chart in backend frontend postgresql; do
+  check "helm dependency build charts/$chart (for the tree)" "$helm" dependency build "charts/$chart"
+done
+
+# The GitOps tree: the root chart rendered for each environment with cluster facts written by
+# scripts/update-app-configs.mjs from recorded Terraform outputs (charts/tests/fixtures), and
+# every Application, AppProject and the bootstrap checked against Argo CD's CRDs.
+gitops_values=reports/gitops-values
+render_gitops() {
+  rm -rf "$gitops_values" && mkdir -p "$gitops_values" "$rendered/gitops"
+  local env
+  for env in dev prod; do
+    node scripts/update-app-configs.mjs "$env" "charts/tests/fixtures/terraform-outputs-$env.json" \
+      "$gitops_values/cluster-$env.yaml" >/dev/null || return 1
+    "$helm" template root argocd-apps -n argocd --kube-version "$KUBE_VERSION" \
+      -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" \
+      -f charts/tests/fixtures/images.yaml >"$rendered/gitops/root-$env.yaml" || return 1
+  done
+  cp argocd-apps/bootstrap/project-gitops.yaml argocd-apps/bootstrap/root-*.yaml "$rendered/gitops/"
+}
+check "render the app of apps for dev and prod" render_gitops
+for env in dev prod; do
+  check "helm lint --strict argocd-apps ($env)" "$helm" lint --strict argocd-apps --kube-version "$KUBE_VERSION" \
+    -f "argocd-apps/envs/$env/values.yaml" -f "$gitops_values/cluster-$env.yaml" -f charts/tests/fixtures/images.yaml
+done
+check "Applications, AppProjects and the bootstrap valid against Argo CD's CRDs" \
+  "$kube_validate" crs -sources "$crd_sources" "$rendered"/gitops/*.yaml
+check "the Application health check reports child health in Argo CD's Lua VM" \
+  "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
+
+check "the GitOps tree: waves, pins, projects, local charts, bootstrap, docs (vitest)" \
+  env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \
+  vitest run tests/gitops.test.ts --outputFile.json=../reports/gitops.vitest.json

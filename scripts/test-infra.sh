@@ -19,6 +19,7 @@ TFLINT_VERSION=v0.64.0
 ACTIONLINT_VERSION=v1.7.12
 ZIZMOR_VERSION=1.32.0
 # The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
+# shellcheck disable=SC2034 # read by the sections (scripts/lib/*.sh)
 KUBE_VERSION=1.34.0
 
 tools=.tools

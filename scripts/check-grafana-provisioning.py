@@ -30,6 +30,8 @@ for path in dashboards:
         problems.append(f"{path.name}: duplicate dashboard uid {dashboard.get('uid')}")
     seen_uids.add(dashboard.get("uid"))
     for panel in dashboard.get("panels", []):
+        if not panel.get("targets") or not all(t.get("expr") for t in panel["targets"]):
+            problems.append(f"{path.name}: panel '{panel.get('title')}' has no query")
         for item in [panel, *panel.get("targets", [])]:
             uid = (item.get("datasource") or {}).get("uid")
             if uid is not None and uid not in uids:

@@ -18,6 +18,7 @@ CHECKOV_VERSION=3.3.30
 TFLINT_VERSION=v0.64.0
 ACTIONLINT_VERSION=v1.7.12
 ZIZMOR_VERSION=1.32.0
+ALERTMANAGER_VERSION=v0.35.0
 # The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
 # shellcheck disable=SC2034 # read by the sections (scripts/lib/*.sh)
 KUBE_VERSION=1.34.0
@@ -73,6 +74,14 @@ install_tflint() {
   ln -sf "tflint-$TFLINT_VERSION" "$tools/bin/tflint"
 }
 
+install_amtool() {
+  local binary="$tools/bin/amtool-$ALERTMANAGER_VERSION"
+  if [ ! -x "$binary" ]; then
+    GOBIN="$PWD/$tools/gobin-amtool" go install "github.com/prometheus/alertmanager/cmd/amtool@$ALERTMANAGER_VERSION" || return 1
+    mv "$tools/gobin-amtool/amtool" "$binary"
+  fi
+}
+
 install_actionlint() {
   local binary="$tools/bin/actionlint-$ACTIONLINT_VERSION"
   if [ ! -x "$binary" ]; then
@@ -102,6 +111,7 @@ need() {
       promtool) check "build promtool $PROMETHEUS_MODULE_VERSION" install_promtool ;;
       tflint) check "build tflint $TFLINT_VERSION" install_tflint ;;
       actionlint) check "build actionlint $ACTIONLINT_VERSION" install_actionlint ;;
+      amtool) check "build amtool $ALERTMANAGER_VERSION" install_amtool ;;
       *) check "unknown tool $tool" false ;;
     esac
   done

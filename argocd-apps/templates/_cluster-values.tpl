@@ -38,6 +38,12 @@ controller:
 {{- else if eq .name "edge" -}}
 certificateArn: {{ $c.ingress.certificateArn | quote }}
 {{- else if eq .name "kube-prometheus-stack" -}}
+# The platform's alert rules (observability/rules/platform, linked into files/).
+additionalPrometheusRulesMap:
+  {{- range $path, $_ := .ctx.Files.Glob "files/platform-rules/*.yaml" }}
+  tbyte-{{ base $path | trimSuffix ".yaml" }}:
+    {{- $.ctx.Files.Get $path | fromYaml | toYaml | nindent 4 }}
+  {{- end }}
 grafana:
   serviceAccount:
     annotations:
@@ -68,6 +74,13 @@ server:
           address         = "[::]:8200"
           cluster_address = "[::]:8201"
           tls_disable     = 1
+          telemetry {
+            unauthenticated_metrics_access = "true"
+          }
+        }
+        telemetry {
+          prometheus_retention_time = "30s"
+          disable_hostname          = true
         }
         storage "raft" {
           path = "/vault/data"

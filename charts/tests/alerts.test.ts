@@ -12,7 +12,10 @@ interface Rule {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }
-const alerts = readdirSync(rulesDir)
+const alerts = [
+  ...readdirSync(rulesDir),
+  ...readdirSync(join(rulesDir, 'platform')).map((file) => `platform/${file}`),
+]
   .filter((file) => file.endsWith('.yaml'))
   .flatMap((file) => {
     const { groups } = parse(readFileSync(join(rulesDir, file), 'utf8')) as {

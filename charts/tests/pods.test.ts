@@ -166,7 +166,11 @@ describe('backend pod', () => {
       (g: { rules: { alert: string }[] }) => g.rules.map((r) => r.alert),
     );
     expect(rules).toEqual(
-      expect.arrayContaining(['BackendHighErrorRatio', 'BackendHighLatencyP95']),
+      expect.arrayContaining([
+        'BackendAvailabilityBudgetBurn',
+        'BackendLatencyBudgetBurn',
+        'TbytePodCrashLooping',
+      ]),
     );
     const dashboards = only(objects, 'ConfigMap', 'backend-dashboards');
     expect(dashboards.metadata.labels?.grafana_dashboard).toBe('1');

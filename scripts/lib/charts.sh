@@ -127,5 +127,14 @@ check "checkov on the rendered manifests" run_checkov
 check "chart template tests on real renders (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \
   vitest run --exclude tests/gitops.test.ts --outputFile.json=../reports/charts.vitest.json
 
-check "promtool check rules observability/rules" \
-  "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check rules observability/rules/*.yaml
+rule_files=(observability/rules/*.yaml observability/rules/platform/*.yaml)
+check "promtool check rules ${rule_files[*]}" "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check rules "${rule_files[@]}"
+check "promtool test rules: every alert fires on its series and not on healthy ones" \
+  "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" test rules observability/rules/tests/*.test.yaml
+
+# The telemetry contract needs the built backend (it runs it) and the renders (KEDA triggers,
+# Rollout analyses).
+telemetry_contract() {
+  pnpm --filter @tbyte/local --filter @tbyte/backend run build >/dev/null && node scripts/check-telemetry-contract.mjs "$rendered/app"
+}
+check "telemetry contract: every query's metrics exist (the real backend's /metrics, exporters in docs)" telemetry_contract

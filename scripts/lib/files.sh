@@ -24,10 +24,6 @@ check "promtool check config observability/prometheus.yml" \
   "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check config --syntax-only observability/prometheus.yml
 check "grafana provisioning and dashboards parse and agree" \
   "$tools/venv-pyyaml-$PYYAML_VERSION/bin/python" scripts/check-grafana-provisioning.py
-telemetry_contract() {
-  pnpm --filter @tbyte/backend run build >/dev/null && node scripts/check-telemetry-contract.mjs
-}
-check "dashboards query only metrics the backend emits" telemetry_contract
 
 # Without the .env values, compose must refuse, naming what is missing.
 refuses_without_env() {

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # tools, need, helm, kube_validate and the pins are set by scripts/test-infra.sh
-need helm kube-validate
+need helm kube-validate amtool
 helm="$tools/bin/helm"
 kube_validate="$tools/bin/kube-validate"
 crd_sources=hack/kube-validate/crd-sources.txt
@@ -36,6 +36,9 @@ check "Applications, AppProjects and the bootstrap valid against Argo CD's CRDs"
   "$kube_validate" crs -sources "$crd_sources" "$rendered"/gitops/*.yaml
 check "the Application health check reports child health in Argo CD's Lua VM" \
   "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
+
+check "Alertmanager: the configuration loads and each severity reaches its receiver (amtool)" \
+  node scripts/check-alertmanager.mjs "$tools/bin/amtool-$ALERTMANAGER_VERSION"
 
 check "the GitOps tree: waves, pins, projects, local charts, bootstrap, docs (vitest)" \
   env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \

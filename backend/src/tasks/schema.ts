@@ -6,12 +6,18 @@ export const taskStatusSchema = z
   .enum(['todo', 'in_progress', 'done'])
   .meta({ id: 'TaskStatus', description: 'Where the task stands.' });
 
+// PostgreSQL text cannot hold a NUL character; it is refused here, as a field error, not there.
+const noNul = /^[^\u0000]*$/;
 const title = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
-const description = z.string().max(2000, 'must be at most 2000 characters');
+  .max(200, 'must be at most 200 characters')
+  .regex(noNul, 'must not contain NUL characters');
+const description = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .regex(noNul, 'must not contain NUL characters');
 
 export const taskSchema = z
   .object({

@@ -1,0 +1,332 @@
+// `pnpm bench`: the backend measured side by side with a bare Express baseline in the same run
+// (same PostgreSQL, same pool size, same SQL), plus cold start, memory, the frontend's load and
+// the images. Prints a table and appends dated rows to docs/benchmarks.md with the core count
+// and the commit. A load run with any non-2xx answer, error or timeout is invalid and says so.
+//
+// The service runs with its production defaults (validation, metrics, logging, helmet, the
+// service key); its rate limit is raised through RATE_LIMIT_MAX so the load is not refused
+// (the limit is per client address and the load generator is one client).
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { freePort, startEmbeddedPostgres } from '@tbyte/local';
+import { createGateway } from '../local/dist/gateway.js';
+
+const root = join(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const concurrencies = [10, 50];
+const poolMax = 10;
+const apiKey = 'bench-service-key';
+const work = mkdtempSync(join(tmpdir(), 'tbyte-bench-'));
+const children = new Set();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function cleanup() {
+  for (const child of children) child.kill('SIGKILL');
+}
+process.on('exit', cleanup);
+
+async function waitFor(url, deadlineMs, init) {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const ok = await fetch(url, init).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${deadlineMs} ms`);
+    await sleep(5);
+  }
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+function startProcess(args, env, cwd) {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+// ---- PostgreSQL with 10 000 tasks --------------------------------------------------------------
+const postgres = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), persistent: false });
+writeFileSync(join(work, 'api-key'), apiKey, { mode: 0o600 });
+
+async function startBackend({ tracing, otlpPort }) {
+  const port = await freePort();
+  const metricsPort = await freePort();
+  const started = performance.now();
+  const child = startProcess(
+    ['--enable-source-maps', '--import', './dist/telemetry/register.js', 'dist/main.js'],
+    {
+      DATABASE_URL: postgres.adminUrl,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      API_KEY_FILE: join(work, 'api-key'),
+      DB_POOL_MAX: String(poolMax),
+      RATE_LIMIT_MAX: '1000000000',
+      LOG_LEVEL: 'info',
+      ...(tracing
+        ? {
+            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+            OTEL_SERVICE_NAME: 'backend',
+          }
+        : {}),
+    },
+    join(root, 'backend'),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/startup`, 30_000);
+  const startup = performance.now() - started;
+  await waitFor(`${base}/api/tasks?limit=1`, 10_000, { headers: { 'x-api-key': apiKey } });
+  const firstRequest = performance.now() - started;
+  return { child, base, startup, firstRequest };
+}
+
+// A local OTLP receiver: accepts every export (the collector's role), so tracing costs what it
+// costs in the service and nothing more.
+const otlpPort = await freePort();
+const otlp = createServer((request, response) => {
+  request.resume();
+  request.on('end', () =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+  );
+}).listen(otlpPort, '127.0.0.1');
+
+// The first start migrates; it is not a cold start on a migrated database.
+await stopProcess((await startBackend({ tracing: false })).child);
+const client = new pg.Client({ connectionString: postgres.adminUrl });
+await client.connect();
+await client.query(
+  `INSERT INTO tasks (title, description, status)
+   SELECT 'task ' || n, 'seeded for the benchmark', ((ARRAY['todo','in_progress','done'])[1 + n % 3])::task_status
+   FROM generate_series(1, 10000) AS n`,
+);
+const { rows } = await client.query('SELECT id FROM tasks ORDER BY seq DESC LIMIT 1');
+const taskId = rows[0].id;
+await client.end();
+
+// ---- load -------------------------------------------------------------------------------------
+const endpoints = [
+  { name: 'GET /api/tasks?limit=20', path: '/api/tasks?limit=20', method: 'GET' },
+  { name: 'GET /api/tasks/{id}', path: `/api/tasks/${taskId}`, method: 'GET' },
+  {
+    name: 'POST /api/tasks',
+    path: '/api/tasks',
+    method: 'POST',
+    body: JSON.stringify({ title: 'bench', description: 'created under load' }),
+  },
+  { name: 'GET /health', path: '/health', method: 'GET' },
+];
+
+async function load(base, endpoint, connections, extra = {}) {
+  const result = await autocannon({
+    url: `${base}${endpoint.path}`,
+    method: endpoint.method,
+    body: endpoint.body,
+    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    connections,
+    duration: seconds,
+    timeout: 10,
+    ...extra,
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  return { reqps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
+}
+
+const service = await startBackend({ tracing: false });
+await sleep(2000);
+const idleRss = rssMb(service.child.pid);
+const coldStart = [];
+for (let i = 0; i < 3; i += 1) {
+  const run = await startBackend({ tracing: false });
+  coldStart.push(run);
+  await stopProcess(run.child);
+}
+
+const baselinePort = await freePort();
+const baseline = startProcess(
+  ['baseline.mjs'],
+  { DATABASE_URL: postgres.adminUrl, PORT: String(baselinePort), DB_POOL_MAX: String(poolMax) },
+  join(root, 'bench'),
+);
+await waitFor(`http://127.0.0.1:${baselinePort}/health`, 10_000);
+
+const results = [];
+for (const endpoint of endpoints) {
+  for (const connections of concurrencies) {
+    const base = await load(`http://127.0.0.1:${baselinePort}`, endpoint, connections);
+    const ours = await load(service.base, endpoint, connections);
+    results.push({ endpoint: endpoint.name, connections, base, ours });
+    console.error(
+      `${endpoint.name} c=${connections}: ${ours.reqps.toFixed(0)} req/s vs baseline ${base.reqps.toFixed(0)}`,
+    );
+  }
+}
+const loadedRss = rssMb(service.child.pid);
+
+// p99 at half the baseline's saturating rate (its best list throughput).
+const listBaseline = Math.max(
+  ...results.filter((r) => r.endpoint.startsWith('GET /api/tasks?')).map((r) => r.base.reqps),
+);
+const halfRate = Math.floor(listBaseline / 2);
+const atHalf = await load(service.base, endpoints[0], 50, { overallRate: halfRate });
+await stopProcess(service.child);
+
+// Tracing on, against the local receiver, for the list endpoint.
+const traced = await startBackend({ tracing: true, otlpPort });
+const tracedList = await load(traced.base, endpoints[0], 50);
+const untracedList = results.find(
+  (r) => r.endpoint === endpoints[0].name && r.connections === 50,
+).ours;
+await stopProcess(traced.child);
+await stopProcess(baseline);
+otlp.close();
+
+// ---- frontend ---------------------------------------------------------------------------------
+const dist = join(root, 'frontend/dist');
+const indexHtml = readFileSync(join(dist, 'index.html'), 'utf8');
+const assets = [...indexHtml.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map(
+  (m) => m[1],
+);
+const initialKb =
+  [indexHtml, ...assets.map((asset) => readFileSync(join(dist, asset)))].reduce(
+    (sum, content) => sum + gzipSync(content, { level: 6 }).length,
+    0,
+  ) / 1000;
+
+const browserService = await startBackend({ tracing: false });
+const gatewayPort = await freePort();
+const gateway = createGateway({
+  staticDir: dist,
+  backendUrl: new URL(browserService.base),
+  runtimeConfig: { environment: 'bench', version: 'bench', features: {} },
+  apiKey: () => apiKey,
+}).listen(gatewayPort, '127.0.0.1');
+const requireFromFrontend = createRequire(join(root, 'frontend/package.json'));
+const { chromium } = requireFromFrontend('@playwright/test');
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const renders = [];
+for (let i = 0; i < 5; i += 1) {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${gatewayPort}/`);
+  await page.getByRole('listitem').first().waitFor({ timeout: 15_000 });
+  renders.push(await page.evaluate(() => performance.now()));
+  await page.close();
+}
+await browser.close();
+gateway.close();
+await stopProcess(browserService.child);
+await postgres.stop();
+rmSync(work, { recursive: true, force: true });
+
+// ---- images (when the compose e2e built them) ---------------------------------------------------
+function imageAddsMb(image, base) {
+  try {
+    const size = (name) =>
+      Number(
+        execFileSync('podman', ['image', 'inspect', '--format', '{{.Size}}', name], {
+          encoding: 'utf8',
+        }),
+      );
+    return `${Math.round((size(image) - size(base)) / 1e6)} MB`;
+  } catch {
+    return 'not built';
+  }
+}
+const nodeBase = /ARG NODE_IMAGE=(.+)/.exec(
+  readFileSync(join(root, 'backend/Dockerfile'), 'utf8'),
+)[1];
+const nginxBase = /ARG NGINX_IMAGE=(.+)/.exec(
+  readFileSync(join(root, 'frontend/Dockerfile'), 'utf8'),
+)[1];
+const images = {
+  backend: imageAddsMb('tbyte/backend:e2e', `docker.io/library/${nodeBase}`),
+  frontend: imageAddsMb('tbyte/frontend:e2e', `docker.io/${nginxBase}`),
+};
+
+// ---- report -----------------------------------------------------------------------------------
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (n, digits = 0) => n.toFixed(digits);
+const invalid = results
+  .filter((r) => r.ours.bad > 0 || r.base.bad > 0)
+  .concat(atHalf.bad > 0 || tracedList.bad > 0 ? [{ endpoint: 'half-rate or traced run' }] : []);
+const date = new Date().toISOString().slice(0, 10);
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+  cwd: root,
+  encoding: 'utf8',
+}).trim();
+const cores = cpus().length;
+
+const lines = [];
+for (const r of results) {
+  lines.push(
+    `| ${date} | ${commit} | ${cores} | ${r.endpoint} | ${r.connections} | ${fmt(r.ours.reqps)} | ${fmt(r.base.reqps)} | ${fmt((100 * r.ours.reqps) / r.base.reqps)}% | ${r.ours.p50} / ${r.ours.p99} ms | ${r.base.p50} / ${r.base.p99} ms | ${r.ours.bad + r.base.bad} |`,
+  );
+}
+const summary = [
+  `| ${date} | ${commit} | ${cores} | ${fmt(median(coldStart.map((r) => r.startup)))} ms | ${fmt(median(coldStart.map((r) => r.firstRequest)))} ms | ${fmt(idleRss)} MB | ${fmt(loadedRss)} MB | ${halfRate} req/s: p99 ${atHalf.p99} ms | ${fmt(tracedList.reqps)} vs ${fmt(untracedList.reqps)} req/s (${fmt((100 * tracedList.reqps) / untracedList.reqps)}%) | ${fmt(initialKb, 1)} kB | ${fmt(median(renders))} ms | ${images.backend} / ${images.frontend} |`,
+];
+
+console.log(
+  '\nendpoint | c | ours req/s | baseline req/s | ratio | ours p50/p99 | baseline p50/p99 | bad',
+);
+for (const line of lines) console.log(line);
+console.log(
+  '\ncold start | first request | RSS idle | RSS loaded | half-rate p99 | tracing | initial load | board rendered | images',
+);
+console.log(summary[0]);
+if (invalid.length > 0)
+  console.log(
+    `\nINVALID: non-2xx, errors or timeouts in ${invalid.map((r) => r.endpoint).join(', ')}`,
+  );
+
+const doc = join(root, 'docs/benchmarks.md');
+const text = readFileSync(doc, 'utf8');
+const insertRows = (markdown, marker, rows) => {
+  const at = markdown.indexOf(marker);
+  if (at < 0) throw new Error(`docs/benchmarks.md has no ${marker}`);
+  return markdown.slice(0, at) + rows.map((row) => `${row}\n`).join('') + markdown.slice(at);
+};
+let updated = insertRows(
+  text,
+  '<!-- bench:throughput -->',
+  invalid.length > 0 ? lines.map((l) => l.replace(/\|$/, ' INVALID |')) : lines,
+);
+updated = insertRows(updated, '<!-- bench:summary -->', summary);
+writeFileSync(doc, updated);
+execFileSync('pnpm', ['exec', 'prettier', '--write', 'docs/benchmarks.md'], {
+  cwd: root,
+  stdio: 'ignore',
+});
+console.log(`\nappended to docs/benchmarks.md`);
+process.exit(invalid.length > 0 ? 1 : 0);

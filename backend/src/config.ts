@@ -61,6 +61,8 @@ const urlList = optionalText.transform((value, ctx) => {
 const environmentSchema = z.object({
   PORT: port(8080),
   METRICS_PORT: port(9090),
+  // The address the API listens on; unset, every interface (the container's default).
+  HOST: z.union([z.ipv4(), z.ipv6()]).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: optionalText.refine(
@@ -102,6 +104,8 @@ export type Environment = z.input<typeof environmentSchema>;
 
 export interface Config {
   port: number;
+  /** The API's listen address; undefined means every interface. */
+  host: string | undefined;
   metricsPort: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   database: {
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     port: e.PORT,
+    host: e.HOST,
     metricsPort: e.METRICS_PORT,
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, credentialsDir: e.DB_CREDENTIALS_DIR, poolMax: e.DB_POOL_MAX },

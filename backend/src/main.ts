@@ -15,10 +15,10 @@ const pruneIntervalMs = 60 * 60 * 1000;
 /** Above the ALB's 60 s idle timeout, so the load balancer always closes first. */
 const keepAliveTimeoutMs = 65_000;
 
-function listen(server: Server, port: number): Promise<Server> {
+function listen(server: Server, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve(server);
     });
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     logger,
   );
 
-  const server = await listen(createServer(app), config.port);
+  const server = await listen(createServer(app), config.port, config.host);
   server.keepAliveTimeout = keepAliveTimeoutMs;
   server.headersTimeout = keepAliveTimeoutMs + 1_000;
   const metricsServer = await listen(createMetricsServer(metrics.registry), config.metricsPort);

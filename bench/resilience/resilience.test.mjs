@@ -6,9 +6,11 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { startEndpointsDns } from './endpoints-dns.mjs';
 import {
   headers,
   postgresIn,
+  root,
   sleep,
   startBackend,
   startLoad,
@@ -259,7 +261,12 @@ describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
         `X-Api-Key: ${headers['x-api-key']}`,
       ],
       // Its example cache stays in the test's own directory.
-      { cwd: space.dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240_000 },
+      {
+        cwd: space.dir,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 240_000,
+      },
     );
     const output = `${result.stdout}\n${result.stderr}`;
     console.log(
@@ -270,5 +277,85 @@ describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
         .join('\n'),
     );
     assert.equal(result.status, 0, output.slice(-4000));
+  });
+});
+
+describe('rolling restart behind the frontend nginx', { timeout: 120_000 }, () => {
+  let space;
+  let postgres;
+  const backends = [];
+  let dns;
+  let nginx;
+  let nginxPort;
+  before(async () => {
+    const { freePort } = await import('@tbyte/local');
+    const { spawn } = await import('node:child_process');
+    space = await workspace();
+    postgres = await postgresIn(space.dir);
+    const port = await freePort();
+    // Two backends on one port, as two pods behind one Service; drain lasts past nginx's
+    // 10 s resolver cache, as terminationGracePeriod and the preStop pause do in the chart.
+    for (const address of ['127.0.0.1', '127.0.0.2']) {
+      backends.push(
+        await startBackend(space.dir, {
+          DATABASE_URL: postgres.adminUrl,
+          PORT: String(port),
+          HOST: address,
+          SHUTDOWN_GRACE_SECONDS: '15',
+        }),
+      );
+      backends.at(-1).address = address;
+    }
+    const dnsPort = await freePort();
+    dns = startEndpointsDns({
+      name: 'backend.tbyte.test',
+      port: dnsPort,
+      backends: backends.map((b) => ({ address: b.address, port })),
+    });
+    nginxPort = await freePort();
+    nginx = spawn(process.execPath, ['frontend/e2e/nginx-server.mjs'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        NGINX_PORT: String(nginxPort),
+        BACKEND_URL: `http://backend.tbyte.test:${port}`,
+        NGINX_RESOLVER: `127.0.0.1:${dnsPort}`,
+        NGINX_UPSTREAM_RETRIES: 'off',
+        API_KEY_FILE: join(space.dir, 'api-key'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const { waitFor } = await import('./harness.mjs');
+    await waitFor(`http://127.0.0.1:${nginxPort}/api/tasks?limit=1`, 20_000);
+  });
+  after(async () => {
+    nginx?.kill('SIGTERM');
+    dns?.close();
+    for (const backend of backends) await backend.stop();
+    await postgres?.stop();
+    space?.remove();
+  });
+
+  it('answers every read and create with a 2xx while one backend drains and exits', async () => {
+    const load = startLoad(`http://127.0.0.1:${nginxPort}`, { workers: 4 });
+    await sleep(3000);
+    const [draining] = backends;
+    const exited = new Promise((resolve) => draining.child.once('exit', resolve));
+    const signalled = Date.now();
+    draining.child.kill('SIGTERM');
+    const code = await exited;
+    const drained = Date.now() - signalled;
+    await sleep(3000);
+    const records = await load.stop();
+    const failed = records.filter((r) => r.status < 200 || r.status >= 300);
+    console.log(
+      `rolling restart: ${records.length} requests through nginx (${summary(records)}), the drained backend exited ${code} after ${drained} ms; ready now: ${dns.ready().join(', ')}`,
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(failed, []);
+    assert.ok(
+      records.filter((r) => r.at > signalled).length > 50,
+      'load kept flowing through the drain',
+    );
   });
 });

@@ -53,10 +53,22 @@ copyFileSync(join(source, 'api-key.js'), join(dir, 'njs', 'api-key.js'));
 // As the image's envsubst step does: only the defined variable is replaced.
 const site = readFileSync(join(source, 'default.conf.template'), 'utf8')
   .replaceAll('${BACKEND_URL}', backendUrl)
-  .replaceAll('${NGINX_RESOLVER}', firstNameserver())
+  // As 14-resolver.envsh does: a resolver set in the environment wins.
+  .replaceAll('${NGINX_RESOLVER}', process.env.NGINX_RESOLVER ?? firstNameserver())
   .replace('listen 8080;', `listen 127.0.0.1:${port};`)
   .replace('root /usr/share/nginx/html;', `root ${webRoot};`);
-writeFileSync(join(dir, 'conf.d', 'default.conf'), relocate(site));
+// NGINX_UPSTREAM_RETRIES=off: the rolling-restart test turns nginx's retry on a refused
+// connection off, so what it measures is the backend's drain, not nginx covering for it.
+const upstreamRetries =
+  process.env.NGINX_UPSTREAM_RETRIES === 'off'
+    ? site.replace('proxy_next_upstream error timeout;', 'proxy_next_upstream off;')
+    : site;
+if (process.env.NGINX_UPSTREAM_RETRIES === 'off' && upstreamRetries === site) {
+  throw new Error(
+    'NGINX_UPSTREAM_RETRIES=off: no proxy_next_upstream line in default.conf.template',
+  );
+}
+writeFileSync(join(dir, 'conf.d', 'default.conf'), relocate(upstreamRetries));
 copyFileSync('/etc/nginx/mime.types', join(dir, 'mime.types'));
 symlinkSync('/usr/lib/nginx/modules', join(dir, 'modules'));
 

@@ -12,7 +12,7 @@ for dockerfile in backend/Dockerfile frontend/Dockerfile; do
   check "hadolint $dockerfile" "$hadolint" --config .hadolint.yaml "$dockerfile"
 done
 
-shell_scripts=(.ci/run scripts/*.sh scripts/lib/*.sh argocd-apps/bootstrap/*.sh charts/vault-config/files/*.sh scripts/stand-ins/*.sh frontend/nginx/*.sh frontend/nginx/*.envsh)
+shell_scripts=(.ci/run scripts/*.sh scripts/lib/*.sh argocd-apps/bootstrap/*.sh charts/vault-config/files/*.sh hack/k8s/*.sh scripts/stand-ins/*.sh frontend/nginx/*.sh frontend/nginx/*.envsh)
 check "shellcheck ${shell_scripts[*]}" "$shellcheck" --severity=style "${shell_scripts[@]}"
 
 check "docker-compose.yml is valid with .env.example" "$compose_validate" -env-file .env.example docker-compose.yml

@@ -6,101 +6,61 @@
 // The service runs with its production defaults (validation, metrics, logging, helmet, the
 // service key); its rate limit is raised through RATE_LIMIT_MAX so the load is not refused
 // (the limit is per client address and the load generator is one client).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '@tbyte/local';
 import { createGateway } from '../local/dist/gateway.js';
+import {
+  apiKey,
+  headers,
+  startBackend,
+  startNode,
+  stopNode,
+  waitFor,
+  workspace,
+} from './resilience/harness.mjs';
 
 const root = join(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const concurrencies = [10, 50];
 const poolMax = 10;
-const apiKey = 'bench-service-key';
-const work = mkdtempSync(join(tmpdir(), 'tbyte-bench-'));
-const children = new Set();
+const work = await workspace();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function cleanup() {
-  for (const child of children) child.kill('SIGKILL');
-}
-process.on('exit', cleanup);
-
-async function waitFor(url, deadlineMs, init) {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const ok = await fetch(url, init).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${deadlineMs} ms`);
-    await sleep(5);
-  }
-}
 
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
 }
 
-function startProcess(args, env, cwd) {
-  const child = spawn(process.execPath, args, {
-    cwd,
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopProcess(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 // ---- PostgreSQL with 10 000 tasks --------------------------------------------------------------
-const postgres = await startEmbeddedPostgres({ dataDir: join(work, 'pg'), persistent: false });
-writeFileSync(join(work, 'api-key'), apiKey, { mode: 0o600 });
+const postgres = await startEmbeddedPostgres({ dataDir: join(work.dir, 'pg'), persistent: false });
 
-async function startBackend({ tracing, otlpPort }) {
-  const port = await freePort();
-  const metricsPort = await freePort();
-  const started = performance.now();
-  const child = startProcess(
-    ['--enable-source-maps', '--import', './dist/telemetry/register.js', 'dist/main.js'],
-    {
-      DATABASE_URL: postgres.adminUrl,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      API_KEY_FILE: join(work, 'api-key'),
-      DB_POOL_MAX: String(poolMax),
-      RATE_LIMIT_MAX: '1000000000',
-      LOG_LEVEL: 'info',
-      ...(tracing
-        ? {
-            OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
-            OTEL_SERVICE_NAME: 'backend',
-          }
-        : {}),
-    },
-    join(root, 'backend'),
-  );
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/startup`, 30_000);
-  const startup = performance.now() - started;
-  await waitFor(`${base}/api/tasks?limit=1`, 10_000, { headers: { 'x-api-key': apiKey } });
-  const firstRequest = performance.now() - started;
-  return { child, base, startup, firstRequest };
+/** The backend with its production defaults (info logs, the service key), timed to its first answer. */
+async function startService({ tracing, otlpPort }) {
+  const service = await startBackend(work.dir, {
+    DATABASE_URL: postgres.adminUrl,
+    DB_POOL_MAX: String(poolMax),
+    LOG_LEVEL: 'info',
+    ...(tracing
+      ? {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+          OTEL_SERVICE_NAME: 'backend',
+        }
+      : {}),
+  });
+  await waitFor(`${service.base}/api/tasks?limit=1`, 10_000, { headers });
+  return {
+    ...service,
+    startup: service.startupMs,
+    firstRequest: performance.now() - service.startedAt,
+  };
 }
 
 // A local OTLP receiver: accepts every export (the collector's role), so tracing costs what it
@@ -114,7 +74,7 @@ const otlp = createServer((request, response) => {
 }).listen(otlpPort, '127.0.0.1');
 
 // The first start migrates; it is not a cold start on a migrated database.
-await stopProcess((await startBackend({ tracing: false })).child);
+await (await startService({ tracing: false })).stop();
 const client = new pg.Client({ connectionString: postgres.adminUrl });
 await client.connect();
 await client.query(
@@ -144,7 +104,7 @@ async function load(base, endpoint, connections, extra = {}) {
     url: `${base}${endpoint.path}`,
     method: endpoint.method,
     body: endpoint.body,
-    headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+    headers,
     connections,
     duration: seconds,
     timeout: 10,
@@ -154,18 +114,18 @@ async function load(base, endpoint, connections, extra = {}) {
   return { reqps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad };
 }
 
-const service = await startBackend({ tracing: false });
+const service = await startService({ tracing: false });
 await sleep(2000);
 const idleRss = rssMb(service.child.pid);
 const coldStart = [];
 for (let i = 0; i < 3; i += 1) {
-  const run = await startBackend({ tracing: false });
+  const run = await startService({ tracing: false });
   coldStart.push(run);
-  await stopProcess(run.child);
+  await run.stop();
 }
 
 const baselinePort = await freePort();
-const baseline = startProcess(
+const baseline = startNode(
   ['baseline.mjs'],
   { DATABASE_URL: postgres.adminUrl, PORT: String(baselinePort), DB_POOL_MAX: String(poolMax) },
   join(root, 'bench'),
@@ -191,16 +151,16 @@ const listBaseline = Math.max(
 );
 const halfRate = Math.floor(listBaseline / 2);
 const atHalf = await load(service.base, endpoints[0], 50, { overallRate: halfRate });
-await stopProcess(service.child);
+await service.stop();
 
 // Tracing on, against the local receiver, for the list endpoint.
-const traced = await startBackend({ tracing: true, otlpPort });
+const traced = await startService({ tracing: true, otlpPort });
 const tracedList = await load(traced.base, endpoints[0], 50);
 const untracedList = results.find(
   (r) => r.endpoint === endpoints[0].name && r.connections === 50,
 ).ours;
-await stopProcess(traced.child);
-await stopProcess(baseline);
+await traced.stop();
+await stopNode(baseline);
 otlp.close();
 
 // ---- frontend ---------------------------------------------------------------------------------
@@ -215,7 +175,7 @@ const initialKb =
     0,
   ) / 1000;
 
-const browserService = await startBackend({ tracing: false });
+const browserService = await startService({ tracing: false });
 const gatewayPort = await freePort();
 const gateway = createGateway({
   staticDir: dist,
@@ -245,9 +205,9 @@ for (let i = 0; i < 5; i += 1) {
 }
 await browser.close();
 gateway.close();
-await stopProcess(browserService.child);
+await browserService.stop();
 await postgres.stop();
-rmSync(work, { recursive: true, force: true });
+work.remove();
 
 // ---- images (when the compose e2e built them) ---------------------------------------------------
 function imageAddsMb(image, base) {

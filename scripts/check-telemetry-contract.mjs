@@ -9,13 +9,12 @@
 //   node scripts/check-telemetry-contract.mjs [RENDERED_MANIFEST_DIR]
 //
 // Exits 1 naming each query and metric that breaks the contract.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { freePort, startEmbeddedPostgres } from '../local/dist/index.js';
+// The backend as the resilience tests run it (the built dist, on a real PostgreSQL).
+import { headers, postgresIn, startBackend, workspace } from '../bench/resilience/harness.mjs';
 
 const renderedDir = process.argv[2];
 const problems = [];
@@ -116,42 +115,12 @@ const exporters = new Map();
 
 // ---- the real backend --------------------------------------------------------------------------
 async function scrapeBackend() {
-  const dir = mkdtempSync(join(tmpdir(), 'tbyte-telemetry-'));
-  const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), persistent: false });
-  const [port, metricsPort] = [await freePort(), await freePort()];
-  const key = 'telemetry-contract-key';
-  writeFileSync(join(dir, 'api-key'), key, { mode: 0o600 });
-  const backend = spawn(
-    process.execPath,
-    ['--import', './dist/telemetry/register.js', 'dist/main.js'],
-    {
-      cwd: 'backend',
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: postgres.adminUrl,
-        PORT: String(port),
-        METRICS_PORT: String(metricsPort),
-        API_KEY_FILE: join(dir, 'api-key'),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const space = await workspace();
+  const postgres = await postgresIn(space.dir);
+  const backend = await startBackend(space.dir, { DATABASE_URL: postgres.adminUrl });
   try {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ok = await fetch(`${base}/startup`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('the backend did not start within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const headers = { 'x-api-key': key, 'content-type': 'application/json' };
     const expect = async (status, path, init) => {
-      const response = await fetch(`${base}${path}`, init);
+      const response = await fetch(`${backend.base}${path}`, init);
       if (response.status !== status)
         throw new Error(`${init?.method ?? 'GET'} ${path}: ${response.status}, expected ${status}`);
     };
@@ -168,12 +137,11 @@ async function scrapeBackend() {
     });
     await expect(404, '/api/tasks/00000000-0000-4000-8000-000000000000', { headers });
     await expect(401, '/api/tasks');
-    return await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    return await (await fetch(`http://127.0.0.1:${backend.metricsPort}/metrics`)).text();
   } finally {
-    backend.kill('SIGTERM');
-    await new Promise((resolve) => backend.once('exit', resolve));
+    await backend.stop();
     await postgres.stop();
-    rmSync(dir, { recursive: true, force: true });
+    space.remove();
   }
 }
 

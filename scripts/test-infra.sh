@@ -46,49 +46,24 @@ install_go_tool() {
   ln -sf "$(basename "$binary")" "$tools/bin/$name"
 }
 
-# helm from its Go module, version-stamped as its release build is (helm version, kubeVersion).
+# A tool from its Go module at a pinned version, as .tools/bin/NAME-VERSION linked as
+# .tools/bin/NAME; built once per version. Extra arguments go to go install (ldflags).
+install_go_module() {
+  local name=$1 package=$2 version=$3
+  shift 3
+  local binary="$tools/bin/$name-$version"
+  if [ ! -x "$binary" ]; then
+    GOBIN="$PWD/$tools/gobin-$name" go install "$@" "$package@$version" || return 1
+    mv "$tools/gobin-$name/$name" "$binary"
+  fi
+  ln -sf "$name-$version" "$tools/bin/$name"
+}
+
+# helm version-stamped as its release build is (helm version, kubeVersion checks).
 install_helm() {
-  local binary="$tools/bin/helm-$HELM_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-helm" go install \
-      -ldflags "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" \
-      "helm.sh/helm/v4/cmd/helm@$HELM_VERSION" || return 1
-    mv "$tools/gobin-helm/helm" "$binary"
-  fi
-  ln -sf "helm-$HELM_VERSION" "$tools/bin/helm"
+  install_go_module helm helm.sh/helm/v4/cmd/helm "$HELM_VERSION" \
+    -ldflags "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" || return 1
   [ "$("$tools/bin/helm" version --template '{{.Version}}')" = "$HELM_VERSION" ]
-}
-install_promtool() {
-  local binary="$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-promtool" go install "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION" || return 1
-    mv "$tools/gobin-promtool/promtool" "$binary"
-  fi
-}
-install_tflint() {
-  local binary="$tools/bin/tflint-$TFLINT_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-tflint" go install "github.com/terraform-linters/tflint@$TFLINT_VERSION" || return 1
-    mv "$tools/gobin-tflint/tflint" "$binary"
-  fi
-  ln -sf "tflint-$TFLINT_VERSION" "$tools/bin/tflint"
-}
-
-install_amtool() {
-  local binary="$tools/bin/amtool-$ALERTMANAGER_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-amtool" go install "github.com/prometheus/alertmanager/cmd/amtool@$ALERTMANAGER_VERSION" || return 1
-    mv "$tools/gobin-amtool/amtool" "$binary"
-  fi
-}
-
-install_actionlint() {
-  local binary="$tools/bin/actionlint-$ACTIONLINT_VERSION"
-  if [ ! -x "$binary" ]; then
-    GOBIN="$PWD/$tools/gobin-actionlint" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" || return 1
-    mv "$tools/gobin-actionlint/actionlint" "$binary"
-  fi
-  ln -sf "actionlint-$ACTIONLINT_VERSION" "$tools/bin/actionlint"
 }
 
 # need TOOL...: installs each tool once per run, as a named check.
@@ -108,10 +83,14 @@ need() {
       zizmor) check "install zizmor $ZIZMOR_VERSION" install_python_tool zizmor "$ZIZMOR_VERSION" ;;
       compose-validate | otelcol-validate | kube-validate) check "build $tool" install_go_tool "$tool" ;;
       helm) check "build helm $HELM_VERSION" install_helm ;;
-      promtool) check "build promtool $PROMETHEUS_MODULE_VERSION" install_promtool ;;
-      tflint) check "build tflint $TFLINT_VERSION" install_tflint ;;
-      actionlint) check "build actionlint $ACTIONLINT_VERSION" install_actionlint ;;
-      amtool) check "build amtool $ALERTMANAGER_VERSION" install_amtool ;;
+      promtool) check "build promtool $PROMETHEUS_MODULE_VERSION" \
+        install_go_module promtool github.com/prometheus/prometheus/cmd/promtool "$PROMETHEUS_MODULE_VERSION" ;;
+      tflint) check "build tflint $TFLINT_VERSION" \
+        install_go_module tflint github.com/terraform-linters/tflint "$TFLINT_VERSION" ;;
+      actionlint) check "build actionlint $ACTIONLINT_VERSION" \
+        install_go_module actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+      amtool) check "build amtool $ALERTMANAGER_VERSION" \
+        install_go_module amtool github.com/prometheus/alertmanager/cmd/amtool "$ALERTMANAGER_VERSION" ;;
       *) check "unknown tool $tool" false ;;
     esac
   done

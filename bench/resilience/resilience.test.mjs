@@ -1,10 +1,12 @@
 // Resilience under load (run by .ci/run through scripts/resilience.sh; every test is bounded in
 // time and in requests). The figures are printed, so the counts are in the CI log.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '@tbyte/local';
 import pg from 'pg';
 import { startEndpointsDns } from './endpoints-dns.mjs';
 import {
@@ -16,25 +18,15 @@ import {
   startLoad,
   stopPostgresFast,
   summary,
-  workspace,
+  useStack,
+  waitFor,
 } from './harness.mjs';
 
 describe('database outage under load', { timeout: 120_000 }, () => {
-  let space;
-  let postgres;
-  let backend;
-  before(async () => {
-    space = await workspace();
-    postgres = await postgresIn(space.dir);
-    backend = await startBackend(space.dir, { DATABASE_URL: postgres.adminUrl });
-  });
-  after(async () => {
-    await backend?.stop();
-    await postgres?.stop();
-    space?.remove();
-  });
+  const stack = useStack();
 
   it('answers 503 problem+json while PostgreSQL is down, recovers within 5 s, loses no acknowledged write', async () => {
+    const { space, backend } = stack;
     const load = startLoad(backend.base);
     await sleep(3000);
     const down = Date.now();
@@ -42,7 +34,7 @@ describe('database outage under load', { timeout: 120_000 }, () => {
     await sleep(10_000);
     // Requests from here on may meet the restarting server; the outage is what came before.
     const restarting = Date.now();
-    postgres = await postgresIn(space.dir, postgres.port);
+    stack.postgres = await postgresIn(space.dir, stack.postgres.port);
     const up = Date.now();
     await sleep(8000);
     const records = await load.stop();
@@ -67,7 +59,7 @@ describe('database outage under load', { timeout: 120_000 }, () => {
     );
 
     const acknowledged = records.filter((r) => r.id).map((r) => r.id);
-    const client = new pg.Client({ connectionString: postgres.adminUrl });
+    const client = new pg.Client({ connectionString: stack.postgres.adminUrl });
     await client.connect();
     const { rows } = await client.query(
       'SELECT count(*)::int AS n FROM tasks WHERE id = ANY($1::uuid[])',
@@ -80,41 +72,32 @@ describe('database outage under load', { timeout: 120_000 }, () => {
 });
 
 describe('credential rotation under load', { timeout: 120_000 }, () => {
-  let space;
-  let postgres;
-  let backend;
-  const credentials = () => join(space.dir, 'db');
+  const credentials = () => join(stack.space.dir, 'db');
   const writeCredential = (name, value) => {
     writeFileSync(join(credentials(), `${name}.tmp`), value, { mode: 0o600 });
     renameSync(join(credentials(), `${name}.tmp`), join(credentials(), name));
   };
-
-  before(async () => {
-    space = await workspace();
-    postgres = await postgresIn(space.dir);
-    const admin = new pg.Client({ connectionString: postgres.adminUrl });
-    await admin.connect();
-    await admin.query("CREATE ROLE tbyte_app LOGIN PASSWORD 'first-password-7f3a'");
-    await admin.query('CREATE DATABASE tbyte OWNER tbyte_app');
-    await admin.end();
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(credentials(), { mode: 0o700 });
-    writeCredential('username', 'tbyte_app');
-    writeCredential('password', 'first-password-7f3a');
-    backend = await startBackend(space.dir, {
+  const stack = useStack({
+    prepare: async ({ postgres }) => {
+      const admin = new pg.Client({ connectionString: postgres.adminUrl });
+      await admin.connect();
+      await admin.query("CREATE ROLE tbyte_app LOGIN PASSWORD 'first-password-7f3a'");
+      await admin.query('CREATE DATABASE tbyte OWNER tbyte_app');
+      await admin.end();
+      mkdirSync(credentials(), { mode: 0o700 });
+      writeCredential('username', 'tbyte_app');
+      writeCredential('password', 'first-password-7f3a');
+    },
+    backendEnv: ({ postgres }) => ({
       PGHOST: '127.0.0.1',
       PGPORT: String(postgres.port),
       PGDATABASE: 'tbyte',
       DB_CREDENTIALS_DIR: credentials(),
-    });
-  });
-  after(async () => {
-    await backend?.stop();
-    await postgres?.stop();
-    space?.remove();
+    }),
   });
 
   it('serves again within seconds of a password change, without a restart, failures counted and bounded', async () => {
+    const { backend, postgres } = stack;
     const pid = backend.child.pid;
     const load = startLoad(backend.base);
     await sleep(3000);
@@ -152,25 +135,13 @@ describe('credential rotation under load', { timeout: 120_000 }, () => {
 });
 
 describe('slow clients and big inputs', { timeout: 120_000 }, () => {
-  let space;
-  let postgres;
-  let backend;
-  before(async () => {
-    space = await workspace();
-    postgres = await postgresIn(space.dir);
-    backend = await startBackend(space.dir, { DATABASE_URL: postgres.adminUrl });
-  });
-  after(async () => {
-    await backend?.stop();
-    await postgres?.stop();
-    space?.remove();
-  });
+  const stack = useStack();
 
   const post = (bytes) => {
     const filler = 'x'.repeat(bytes - JSON.stringify({ title: 't', description: '' }).length);
     const body = JSON.stringify({ title: 't', description: filler });
     assert.equal(Buffer.byteLength(body), bytes);
-    return fetch(`${backend.base}/api/tasks`, { method: 'POST', headers, body });
+    return fetch(`${stack.backend.base}/api/tasks`, { method: 'POST', headers, body });
   };
 
   it('takes a body at the 64 kB limit (and validates it), refuses one byte more with 413', async () => {
@@ -183,7 +154,7 @@ describe('slow clients and big inputs', { timeout: 120_000 }, () => {
   });
 
   it('stays responsive beside a slow-header client and 1 000 idle connections', async () => {
-    const { port } = backend;
+    const { port } = stack.backend;
     const sockets = [];
     const opened = (socket) =>
       new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -202,7 +173,7 @@ describe('slow clients and big inputs', { timeout: 120_000 }, () => {
     const timings = [];
     for (let i = 0; i < 20; i += 1) {
       const started = performance.now();
-      const response = await fetch(`${backend.base}/api/tasks?limit=5`, {
+      const response = await fetch(`${stack.backend.base}/api/tasks?limit=5`, {
         headers,
         signal: AbortSignal.timeout(2000),
       });
@@ -221,19 +192,7 @@ describe('slow clients and big inputs', { timeout: 120_000 }, () => {
 });
 
 describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
-  let space;
-  let postgres;
-  let backend;
-  before(async () => {
-    space = await workspace();
-    postgres = await postgresIn(space.dir);
-    backend = await startBackend(space.dir, { DATABASE_URL: postgres.adminUrl });
-  });
-  after(async () => {
-    await backend?.stop();
-    await postgres?.stop();
-    space?.remove();
-  });
+  const stack = useStack();
 
   it('finds no 5xx and no response outside the documented schema (schemathesis)', async () => {
     const schemathesis = process.env.SCHEMATHESIS;
@@ -241,12 +200,11 @@ describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
       schemathesis,
       'SCHEMATHESIS names the schemathesis executable (scripts/resilience.sh installs it)',
     );
-    const { spawnSync } = await import('node:child_process');
     const result = spawnSync(
       schemathesis,
       [
         'run',
-        `${backend.base}/api/openapi.json`,
+        `${stack.backend.base}/api/openapi.json`,
         '--checks',
         'not_a_server_error,response_schema_conformance,content_type_conformance',
         '--max-examples',
@@ -262,7 +220,7 @@ describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
       ],
       // Its example cache stays in the test's own directory.
       {
-        cwd: space.dir,
+        cwd: stack.space.dir,
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1' },
         timeout: 240_000,
@@ -281,17 +239,13 @@ describe('API fuzzing from the OpenAPI document', { timeout: 300_000 }, () => {
 });
 
 describe('rolling restart behind the frontend nginx', { timeout: 120_000 }, () => {
-  let space;
-  let postgres;
+  const stack = useStack({ backendEnv: null });
   const backends = [];
   let dns;
   let nginx;
   let nginxPort;
   before(async () => {
-    const { freePort } = await import('@tbyte/local');
-    const { spawn } = await import('node:child_process');
-    space = await workspace();
-    postgres = await postgresIn(space.dir);
+    const { space, postgres } = stack;
     const port = await freePort();
     // Two backends on one port, as two pods behind one Service; drain lasts past nginx's
     // 10 s resolver cache, as terminationGracePeriod and the preStop pause do in the chart.
@@ -325,15 +279,12 @@ describe('rolling restart behind the frontend nginx', { timeout: 120_000 }, () =
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const { waitFor } = await import('./harness.mjs');
     await waitFor(`http://127.0.0.1:${nginxPort}/api/tasks?limit=1`, 20_000);
   });
   after(async () => {
     nginx?.kill('SIGTERM');
     dns?.close();
     for (const backend of backends) await backend.stop();
-    await postgres?.stop();
-    space?.remove();
   });
 
   it('answers every read and create with a 2xx while one backend drains and exits', async () => {

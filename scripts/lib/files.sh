@@ -21,7 +21,7 @@ check "the observability overlay is valid on top of it" \
 check "otelcol validate observability/otel-collector.yaml" \
   "$tools/bin/otelcol-validate" validate --config=observability/otel-collector.yaml
 check "promtool check config observability/prometheus.yml" \
-  "$tools/bin/promtool-$PROMETHEUS_MODULE_VERSION" check config --syntax-only observability/prometheus.yml
+  "$tools/bin/promtool" check config --syntax-only observability/prometheus.yml
 check "grafana provisioning and dashboards parse and agree" \
   "$tools/venv-pyyaml-$PYYAML_VERSION/bin/python" scripts/check-grafana-provisioning.py
 

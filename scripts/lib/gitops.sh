@@ -38,7 +38,7 @@ check "the Application health check reports child health in Argo CD's Lua VM" \
   "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
 
 check "Alertmanager: the configuration loads and each severity reaches its receiver (amtool)" \
-  node scripts/check-alertmanager.mjs "$tools/bin/amtool-$ALERTMANAGER_VERSION"
+  node scripts/check-alertmanager.mjs "$tools/bin/amtool"
 
 check "the GitOps tree: waves, pins, projects, local charts, bootstrap, docs (vitest)" \
   env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \

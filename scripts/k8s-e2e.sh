@@ -18,85 +18,23 @@ helm="$tools/bin/helm"
 kube_validate="$tools/bin/kube-validate"
 cluster=tbyte-e2e
 work=$(mktemp -d)
-export KWOK_WORKDIR="$work/kwok"
 kubeconfig="$work/kubeconfig"
 
-# One directory of binaries per set of module pins; reused while go.sum does not change.
-build_dir() {
-  echo "$tools/k8s-$(cat "hack/$1/go.mod" "hack/$1/go.sum" | sha256sum | cut -c1-16)"
-}
-k8s_bin=$(build_dir k8s)
-kwok_bin=$(build_dir kwok)
+# shellcheck source=scripts/lib/cluster.sh
+. scripts/lib/cluster.sh
 
-build_control_plane() {
-  [ -x "$k8s_bin/kubectl" ] && [ -x "$k8s_bin/etcd" ] && return 0
-  local minor=${KUBERNETES_VERSION#v1.}
-  minor=${minor%%.*}
-  local stamp="-X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION
-    -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor
-    -X k8s.io/component-base/version.gitTreeState=clean
-    -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION
-    -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
-  mkdir -p "$k8s_bin.tmp"
-  (cd hack/k8s && go build -ldflags "$stamp" -o "../../$k8s_bin.tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl &&
-    go build -o "../../$k8s_bin.tmp/etcd" go.etcd.io/etcd/server/v3) || return 1
-  mv "$k8s_bin.tmp" "$k8s_bin"
-}
-build_kwok() {
-  [ -x "$kwok_bin/kwokctl" ] && return 0
-  mkdir -p "$kwok_bin.tmp"
-  (cd hack/kwok && go build -o "../../$kwok_bin.tmp/" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl) || return 1
-  mv "$kwok_bin.tmp" "$kwok_bin"
-}
 check "build kube-apiserver, controller-manager, scheduler, kubectl $KUBERNETES_VERSION and etcd" build_control_plane
 check "build kwok and kwokctl" build_kwok
-kubectl="$k8s_bin/kubectl"
-k() { "$kubectl" --kubeconfig "$kubeconfig" "$@"; }
 h() { "$helm" --kubeconfig "$kubeconfig" "$@"; }
 
 cleanup() {
-  "$kwok_bin/kwokctl" delete cluster --name "$cluster" >/dev/null 2>&1
+  stop_cluster
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-start_cluster() {
-  "$kwok_bin/kwokctl" create cluster --name "$cluster" --runtime binary --wait 2m \
-    --kube-apiserver-binary "$k8s_bin/kube-apiserver" \
-    --kube-controller-manager-binary "$k8s_bin/kube-controller-manager" \
-    --kube-scheduler-binary "$k8s_bin/kube-scheduler" \
-    --etcd-binary "$k8s_bin/etcd" --kwok-controller-binary "$kwok_bin/kwok" >"$work/kwokctl.log" 2>&1 &&
-    "$kwok_bin/kwokctl" get kubeconfig --name "$cluster" >"$kubeconfig" &&
-    [ "$(k version -o json | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).serverVersion.gitVersion)')" = "$KUBERNETES_VERSION" ]
-}
 check "a control plane of Kubernetes $KUBERNETES_VERSION (kwokctl, binary runtime) reports its version" start_cluster
 
-# Three simulated nodes, one per zone, for the charts' topology spread.
-add_nodes() {
-  local zone
-  for zone in a b c; do
-    k apply -f - <<EOF || return 1
-apiVersion: v1
-kind: Node
-metadata:
-  name: node-$zone
-  annotations:
-    kwok.x-k8s.io/node: fake
-  labels:
-    kubernetes.io/hostname: node-$zone
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    topology.kubernetes.io/zone: eu-west-1$zone
-    type: kwok
-status:
-  allocatable: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi }
-  capacity: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 200Gi }
-EOF
-  done
-  k wait --for=condition=Ready node --all --timeout=60s
-}
 check "three simulated nodes in three zones are Ready" add_nodes
 
 for chart in backend frontend postgresql; do

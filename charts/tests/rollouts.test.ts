@@ -66,6 +66,28 @@ describe('canary analysis scope', () => {
       'rollouts-pod-template-hash',
     ]);
   });
+
+  it("a workload that fronts the backend is judged by all of the API's series", () => {
+    const template = only(
+      render('frontend', { set: { 'rollout.strategy': 'canary' } }),
+      'AnalysisTemplate',
+    );
+    const query = template.spec.metrics[0].provider.prometheus.query;
+    expect(query).toContain('service="backend"');
+    expect(query).not.toContain('rollouts_pod_template_hash');
+  });
+
+  it('the scope follows the Service analysed, not the chart name', () => {
+    const template = only(
+      render('backend', {
+        set: { 'rollout.strategy': 'canary', 'rollout.analysis.backendService': 'api' },
+      }),
+      'AnalysisTemplate',
+    );
+    expect(template.spec.metrics[0].provider.prometheus.query).not.toContain(
+      'rollouts_pod_template_hash',
+    );
+  });
 });
 
 describe('frontend canary behind an ALB', () => {

@@ -81,15 +81,16 @@ spec:
 {{- end -}}
 
 {{/*
-Success rate and p95 latency of the backend's requests, from the backend's histogram. Where
-the backend is the chart being rolled out, only the new pods' series count (the ServiceMonitor
-copies the rollouts-pod-template-hash label onto them); the frontend's rollout is judged by
-the API it fronts. An empty or NaN result (no traffic yet) is not a failure.
+Success rate and p95 latency of the backend's requests, from the backend's histogram
+(rollout.analysis.backendService names the Service whose series are read). When that Service
+is this release's own, only the new pods' series count (the ServiceMonitor copies the
+rollouts-pod-template-hash label onto them); a workload that fronts the backend (the frontend)
+is judged by all of the API's series. An empty or NaN result (no traffic yet) is not a failure.
 */}}
 {{- define "tbyte-common.analysisTemplate" -}}
 {{- $a := .Values.rollout.analysis -}}
 {{- $selector := printf "namespace=%q,service=%q" .Release.Namespace $a.backendService -}}
-{{- if eq .Chart.Name "backend" -}}
+{{- if eq $a.backendService (include "tbyte-common.fullname" .) -}}
 {{- $selector = printf "%s,rollouts_pod_template_hash=\"{{args.canary-hash}}\"" $selector -}}
 {{- end -}}
 apiVersion: argoproj.io/v1alpha1

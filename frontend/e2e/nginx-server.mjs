@@ -2,7 +2,8 @@
 // Debian's nginx for the end-to-end tests. Only what differs from the container changes:
 // the listen port, the runtime directory (/tmp/nginx there), the njs path, the web root, and
 // the access log, which goes to a file the tests read (the test runner's stdout is a socket,
-// which nginx cannot open as /dev/stdout).
+// which nginx cannot open as /dev/stdout). NGINX_SERVER_NAMES and NGINX_TRUSTED_PROXIES
+// work as in the container.
 import { spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -50,12 +51,24 @@ const relocate = (text) =>
 
 writeFileSync(join(dir, 'nginx.conf'), relocate(readFileSync(join(source, 'nginx.conf'), 'utf8')));
 copyFileSync(join(source, 'api-key.js'), join(dir, 'njs', 'api-key.js'));
-// As the image's envsubst step does: only the defined variable is replaced.
+/** As the image's entrypoint does: 16-edge.envsh writes edge-trust.conf and exports the names. */
+function sourceEdge() {
+  const names = execFileSync(
+    'sh',
+    ['-c', '. "$0" && printf %s "$NGINX_SERVER_NAMES"', join(source, '16-edge.envsh')],
+    { env: { ...process.env, NGINX_RUNTIME_DIR: dir }, encoding: 'utf8' },
+  );
+  if (!names) throw new Error('16-edge.envsh exported no NGINX_SERVER_NAMES');
+  return names;
+}
+
+// As the image's envsubst step does: only the defined variables are replaced.
 const site = readFileSync(join(source, 'default.conf.template'), 'utf8')
   .replaceAll('${BACKEND_URL}', backendUrl)
+  .replaceAll('${NGINX_SERVER_NAMES}', sourceEdge())
   // As 14-resolver.envsh does: a resolver set in the environment wins.
   .replaceAll('${NGINX_RESOLVER}', process.env.NGINX_RESOLVER ?? firstNameserver())
-  .replace('listen 8080;', `listen 127.0.0.1:${port};`)
+  .replaceAll(/listen 8080( default_server)?;/g, `listen 127.0.0.1:${port}$1;`)
   .replace('root /usr/share/nginx/html;', `root ${webRoot};`);
 // NGINX_UPSTREAM_RETRIES=off: the rolling-restart test turns nginx's retry on a refused
 // connection off, so what it measures is the backend's drain, not nginx covering for it.

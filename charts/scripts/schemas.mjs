@@ -27,6 +27,7 @@ const stringMap = (description) => ({
   description,
   additionalProperties: { type: 'string' },
 });
+const tcpPort = { type: 'integer', minimum: 1, maximum: 65535 };
 const freeList = (description) => list(description, { type: 'object' });
 const freeObject = (description) => ({ type: 'object', description });
 /** An object with exactly these keys, all required (values.yaml sets every one). */
@@ -482,16 +483,49 @@ const platform = obj('Values of the platform chart.', {
       pattern: '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2})?$',
     }),
     platformBaseline: bool(
-      'Own-namespace traffic, DNS, HTTPS out and scrapes from monitoring in every platform namespace.',
+      'Own-namespace traffic (but the protected applications), DNS, HTTPS out and the scraper on the metrics ports in every platform namespace.',
     ),
     dns,
-    monitoringNamespace: dnsName('Namespace whose pods scrape every namespace.'),
+    scraper: obj('The one client that reaches every namespace, on its metrics ports only.', {
+      namespace: dnsName('Its namespace.'),
+      podLabels: stringMap('Its pod labels.'),
+    }),
+    metricsPorts: {
+      type: 'object',
+      description: 'TCP ports the scraper may reach, by namespace.',
+      additionalProperties: list('Metrics ports.', tcpPort, { minItems: 1 }),
+    },
+    protectedApps: list(
+      'Applications that admit only their named clients (their namespace baseline leaves them out).',
+      obj('A protected application.', {
+        name: dnsName('Name of its policy (platform-protect-NAME).'),
+        namespace: dnsName('Its namespace.'),
+        podLabels: {
+          ...stringMap('The one label that selects its pods.'),
+          minProperties: 1,
+          maxProperties: 1,
+        },
+        clients: list(
+          'Who may reach it, each on its ports.',
+          obj(
+            'A client.',
+            {
+              namespace: dnsName("The client's namespace; absent, the application's own."),
+              podLabels: stringMap("The client's pod labels."),
+              ports: list('TCP ports.', tcpPort, { minItems: 1 }),
+            },
+            ['namespace'],
+          ),
+          { minItems: 1 },
+        ),
+      }),
+    ),
     flows: list(
       'Flows between namespaces.',
       obj('A flow.', {
         from: dnsName('Source namespace, or vpc.'),
-        to: dnsName('Destination namespace, or any, or external.'),
-        ports: list('TCP ports; empty, all.', { type: 'integer', minimum: 1, maximum: 65535 }),
+        to: dnsName('Destination namespace, or vpc, or external.'),
+        ports: list('TCP ports; empty, all.', tcpPort),
       }),
     ),
   }),

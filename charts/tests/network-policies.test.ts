@@ -1,6 +1,6 @@
 // Each component's NetworkPolicy holds exactly the design's rules, and nothing wider.
 import { describe, expect, it } from 'vitest';
-import { only, render } from './helm.js';
+import { only, refusal, render } from './helm.js';
 
 const dns = {
   to: [
@@ -81,5 +81,109 @@ describe('NetworkPolicies', () => {
     const spec = policy('postgresql');
     expect(spec.ingress).toEqual([{ from: [pods('backend')], ports: tcp('postgresql') }]);
     expect(spec.egress).toEqual([dns]);
+  });
+});
+
+// The platform chart's rules for the add-ons: who may reach the applications that hold data or
+// secrets, and how far the monitoring namespace reaches.
+describe('platform NetworkPolicies', () => {
+  const platform = render('platform', { values: ['examples/values-dev.yaml'] });
+  const policies = platform.filter((o) => o.kind === 'NetworkPolicy');
+  const find = (namespace: string, name: string) =>
+    only(
+      policies.filter((p) => p.metadata.namespace === namespace),
+      'NetworkPolicy',
+      name,
+    ).spec as {
+      podSelector: unknown;
+      ingress?: { from?: unknown[]; ports?: unknown[] }[];
+      egress?: { to?: unknown[]; ports?: unknown[] }[];
+    };
+  const prometheus = {
+    ...namespace('monitoring'),
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+  };
+  const excluded = (name: string) => ({
+    matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: [name] }],
+  });
+
+  it('OpenSearch: in from Jaeger on 9200 and its own nodes only; left out of the monitoring baseline', () => {
+    const spec = find('monitoring', 'platform-protect-opensearch');
+    expect(spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'opensearch' } });
+    expect(spec.ingress).toEqual([
+      { from: [pods('jaeger')], ports: tcp(9200) },
+      { from: [pods('opensearch')], ports: tcp(9200, 9300) },
+    ]);
+    expect(find('monitoring', 'platform-baseline').podSelector).toEqual(excluded('opensearch'));
+  });
+
+  it('Vault: in from its peers, vault-config, the CSI provider and Prometheus only', () => {
+    const spec = find('vault', 'platform-protect-vault');
+    expect(spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'vault' } });
+    expect(spec.ingress).toEqual([
+      { from: [pods('vault')], ports: tcp(8200, 8201) },
+      { from: [pods('vault-config')], ports: tcp(8200) },
+      {
+        from: [{ ...namespace('kube-system'), ...pods('vault-csi-provider') }],
+        ports: tcp(8200),
+      },
+      { from: [prometheus], ports: tcp(8200) },
+    ]);
+    expect(find('vault', 'platform-baseline').podSelector).toEqual(excluded('vault'));
+  });
+
+  it("argocd-repo-server: in from Argo CD's controller and server only, and Prometheus on its metrics port", () => {
+    const spec = find('argocd', 'platform-protect-argocd-repo-server');
+    expect(spec.ingress).toEqual([
+      { from: [pods('argocd-application-controller')], ports: tcp(8081) },
+      { from: [pods('argocd-server')], ports: tcp(8081) },
+      { from: [prometheus], ports: tcp(8084) },
+    ]);
+    expect(find('argocd', 'platform-baseline').podSelector).toEqual(excluded('argocd-repo-server'));
+  });
+
+  it('monitoring reaches other namespaces only on named ports: Prometheus the metrics ports, the rest nothing blanket', () => {
+    let checked = 0;
+    for (const policy of policies) {
+      for (const rule of policy.spec.ingress ?? []) {
+        const fromMonitoring = (rule.from ?? []).some(
+          (peer: { namespaceSelector?: { matchLabels?: Record<string, string> } }) =>
+            peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring',
+        );
+        if (!fromMonitoring || policy.metadata.namespace === 'monitoring') continue;
+        checked += 1;
+        expect(rule.ports, `${policy.metadata.namespace}/${policy.metadata.name}`).toBeDefined();
+      }
+      if (policy.metadata.namespace !== 'monitoring') continue;
+      for (const rule of policy.spec.egress ?? []) {
+        const ownNamespace = JSON.stringify(rule.to) === JSON.stringify([{ podSelector: {} }]);
+        if (ownNamespace) continue;
+        checked += 1;
+        expect(rule.ports, `monitoring/${policy.metadata.name} egress`).toBeDefined();
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+
+    const scraper = find('monitoring', 'platform-scraper');
+    expect(scraper.podSelector).toEqual(prometheus.podSelector);
+    expect(scraper.egress).toContainEqual({ to: [namespace('tbyte')], ports: tcp(9090) });
+    expect(scraper.egress).toContainEqual({ to: [namespace('vault')], ports: tcp(8200) });
+    expect(scraper.egress?.length).toBe(9);
+    expect(find('monitoring', 'platform-flow-monitoring-to-vpc').egress).toEqual([
+      { to: [{ ipBlock: { cidr: '10.10.0.0/16' } }], ports: tcp(9100, 10250, 12345) },
+    ]);
+    expect(policies.filter((p) => p.metadata.name === 'platform-flow-monitoring-to-any')).toEqual(
+      [],
+    );
+  });
+
+  it('refuses a protected application selected by more than one label', () => {
+    expect(
+      refusal('platform', {
+        setJson: {
+          'networkPolicies.protectedApps[0].podLabels': { a: '1', b: '2' },
+        },
+      }),
+    ).toMatch(/podLabels/);
   });
 });

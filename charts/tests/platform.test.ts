@@ -1,6 +1,6 @@
 // The cluster base: Pod Security labels, default deny, app-reader, quota, the gp3 StorageClass.
 import { describe, expect, it } from 'vitest';
-import { only, render, type K8sObject } from './helm.js';
+import { kubeMinor, only, render, type K8sObject } from './helm.js';
 
 const objects = render('platform');
 const namespaces = objects.filter((o) => o.kind === 'Namespace');
@@ -22,7 +22,7 @@ describe('platform chart', () => {
     expect(privileged.sort()).toEqual(['amazon-cloudwatch', 'node-agents']);
     for (const ns of namespaces) {
       expect(ns.metadata.labels).toMatchObject({
-        'pod-security.kubernetes.io/enforce-version': 'v1.34',
+        'pod-security.kubernetes.io/enforce-version': `v${kubeMinor}`,
         'pod-security.kubernetes.io/warn': 'restricted',
         'pod-security.kubernetes.io/audit': 'restricted',
       });
@@ -101,7 +101,7 @@ describe('platform chart', () => {
     expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny-all']);
   });
 
-  it('gives each platform namespace its baseline: own pods, DNS, HTTPS out, scrapes from monitoring', () => {
+  it('gives each platform namespace its baseline: own pods, DNS, HTTPS out, the scraper on metrics ports only', () => {
     const baseline = objects.filter(
       (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'platform-baseline',
     );
@@ -113,11 +113,21 @@ describe('platform chart', () => {
     );
     const [loki] = baseline.filter((p) => p.metadata.namespace === 'logging');
     expect(loki?.spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }] });
-    expect(loki?.spec.ingress).toContainEqual({
-      from: [
-        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
-      ],
-    });
+    expect(loki?.spec.ingress).toEqual([
+      { from: [{ podSelector: {} }] },
+      {
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
+        ports: [{ port: 3100, protocol: 'TCP' }],
+      },
+    ]);
+    // A namespace without metrics ports admits nothing from monitoring at all.
+    const [cloudwatch] = baseline.filter((p) => p.metadata.namespace === 'amazon-cloudwatch');
+    expect(cloudwatch?.spec.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
   });
 
   it('renders both sides of a flow between platform namespaces, and only the VPC flows it has a CIDR for', () => {

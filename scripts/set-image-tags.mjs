@@ -16,7 +16,8 @@ const envsDir =
   process.env.TBYTE_ENVS_DIR ??
   join(dirname(fileURLToPath(import.meta.url)), '../argocd-apps/envs');
 const apps = ['backend', 'frontend'];
-const environments = ['dev', 'prod'];
+// e2e: the cluster of scripts/argocd-e2e.sh, released to through this same path.
+const environments = ['dev', 'prod', 'e2e'];
 const sha = /^[0-9a-f]{40}$/;
 
 function fail(message) {

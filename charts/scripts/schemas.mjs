@@ -361,6 +361,10 @@ const backend = obj(
           pattern: '^[0-9.]+/[0-9]+$',
         }),
       }),
+      httpsEgressCidrs: list(
+        'CIDRs the backend may reach on 443 (the VPC interface endpoints of the AWS APIs it calls); empty, none.',
+        { type: 'string', pattern: '^[0-9.]+/[0-9]+$' },
+      ),
     }),
   },
   optionalHelmKeys,

@@ -22,8 +22,8 @@ const pods = (name: string) => ({
 });
 const tcp = (...ports: (number | string)[]) => ports.map((port) => ({ port, protocol: 'TCP' }));
 
-function policy(chart: string, values: string[] = []) {
-  const object = only(render(chart, { values }), 'NetworkPolicy');
+function policy(chart: string, values: string[] = [], setJson: Record<string, unknown> = {}) {
+  const object = only(render(chart, { values, setJson }), 'NetworkPolicy');
   expect(object.spec.policyTypes).toEqual(['Ingress', 'Egress']);
   expect(object.spec.podSelector).toEqual({
     matchLabels: { 'app.kubernetes.io/name': chart, 'app.kubernetes.io/instance': chart },
@@ -45,7 +45,7 @@ describe('NetworkPolicies', () => {
     ]);
   });
 
-  it('backend: in from frontend pods on 8080 and monitoring on 9090; out to the database, HTTPS, the collector and DNS', () => {
+  it('backend: in from frontend pods on 8080 and monitoring on 9090; out to the database, the collector and DNS, and no HTTPS', () => {
     const spec = policy('backend');
     expect(spec.ingress).toEqual([
       { from: [pods('frontend')], ports: tcp('http') },
@@ -54,7 +54,6 @@ describe('NetworkPolicies', () => {
     expect(spec.egress).toEqual([
       dns,
       { to: [pods('postgresql')], ports: tcp(5432) },
-      { ports: tcp(443) },
       {
         to: [
           {
@@ -63,6 +62,19 @@ describe('NetworkPolicies', () => {
           },
         ],
         ports: tcp(4317, 4318),
+      },
+    ]);
+  });
+
+  it('backend: HTTPS out only to the VPC endpoint CIDRs it is given', () => {
+    const spec = policy('backend', [], {
+      'networkPolicy.httpsEgressCidrs': ['10.20.96.0/24', '10.20.97.0/24'],
+    });
+    const https = spec.egress.filter((rule) => JSON.stringify(rule).includes('443'));
+    expect(https).toEqual([
+      {
+        to: [{ ipBlock: { cidr: '10.20.96.0/24' } }, { ipBlock: { cidr: '10.20.97.0/24' } }],
+        ports: tcp(443),
       },
     ]);
   });

@@ -1,7 +1,7 @@
 // Renders the charts with the real helm binary (HELM, or the one `pnpm test:infra` builds into
 // .tools/bin) and parses the output, so tests assert on the objects Kubernetes would receive.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -16,7 +16,13 @@ if (!existsSync(helm)) {
   );
 }
 
-export const kubeVersion = '1.34.0';
+// The one Kubernetes version pin, which Terraform and the e2e clusters read too.
+export const kubeVersion = (
+  JSON.parse(readFileSync(join(repoRoot, 'hack/k8s/kubernetes-version.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+export const kubeMinor = kubeVersion.split('.').slice(0, 2).join('.');
 
 // A Kubernetes object as parsed from YAML; tests reach into it by path, and the assertions are
 // what check its shape.

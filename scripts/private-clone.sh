@@ -40,22 +40,24 @@ PORT=$gateway_port BACKEND_PORT=$backend_port METRICS_PORT=$metrics_port \
 start_pid=$!
 
 requests=0
+# The gateway answers the probes itself: the API through it proves the backend and PostgreSQL.
+api="http://127.0.0.1:$gateway_port/api/tasks"
 for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$gateway_port/ready" >/dev/null 2>&1 && break
+  curl -fsS "$api?limit=1" >/dev/null 2>&1 && break
   kill -0 "$start_pid" 2>/dev/null || break
   sleep 1
 done
-if ! curl -fsS "http://127.0.0.1:$gateway_port/ready" >/dev/null; then
+if ! curl -fsS "$api?limit=1" >/dev/null; then
   echo "private-clone: pnpm start did not become ready; its output:" >&2
   cat "$private/start.log" >&2
   exit 1
 fi
 requests=$((requests + 1))
 created=$(curl -fsS -X POST -H 'content-type: application/json' \
-  -d '{"title":"from a private clone"}' "http://127.0.0.1:$gateway_port/api/tasks")
+  -d '{"title":"from a private clone"}' "$api")
 requests=$((requests + 1))
 id=$(node -p 'JSON.parse(process.argv[1]).id' "$created")
-curl -fsS "http://127.0.0.1:$gateway_port/api/tasks/$id" | grep -q 'from a private clone'
+curl -fsS "$api/$id" | grep -q 'from a private clone'
 requests=$((requests + 1))
 grep -q "the postgres user cannot enter" "$private/start.log" || {
   echo "private-clone: the cluster was expected outside the private clone" >&2

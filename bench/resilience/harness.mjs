@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { freePort, startEmbeddedPostgres } from '@tbyte/local';
+import { spawnBackend, startEmbeddedPostgres } from '@tbyte/local';
 
 export const root = join(import.meta.dirname, '../..');
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -66,34 +66,21 @@ export async function stopNode(child) {
  * resolves when /startup answers 200, with the time that took (startupMs).
  */
 export async function startBackend(dir, env) {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
-  const metricsPort = await freePort();
   const startedAt = performance.now();
-  const child = startNode(
-    ['--enable-source-maps', '--import', './dist/telemetry/register.js', 'dist/main.js'],
-    {
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
+  const backend = await spawnBackend({
+    ...(env.PORT ? { port: Number(env.PORT) } : {}),
+    output: 'errors',
+    env: {
+      PATH: process.env.PATH,
       API_KEY_FILE: join(dir, 'api-key'),
       RATE_LIMIT_MAX: '1000000000',
       LOG_LEVEL: 'warn',
       SHUTDOWN_GRACE_SECONDS: '1',
       ...env,
     },
-    join(root, 'backend'),
-  );
-  const host = env.HOST ?? '127.0.0.1';
-  const base = `http://${host}:${port}`;
-  await waitFor(`${base}/startup`, 30_000);
-  return {
-    child,
-    base,
-    port,
-    metricsPort,
-    startedAt,
-    startupMs: performance.now() - startedAt,
-    stop: () => stopNode(child),
-  };
+  });
+  const startupMs = await backend.untilStarted(30_000);
+  return { ...backend, startedAt, startupMs, stop: () => backend.stop() };
 }
 
 export const headers = { 'x-api-key': apiKey, 'content-type': 'application/json' };

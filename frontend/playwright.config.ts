@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { freePort } from '@tbyte/local';
+import { chromiumLaunchOptions, freePort } from '@tbyte/local';
 
 /**
  * End-to-end tests against the real stack of `pnpm start` (gateway, backend, PostgreSQL),
@@ -28,11 +28,6 @@ const nginxURL = `http://127.0.0.1:${process.env.E2E_NGINX_PORT}`;
 const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => existsSync(path));
 if (!nginx && process.env.CI) throw new Error('nginx is required in CI (.ci/run installs it)');
 
-/** Debian's Chromium when it is there; otherwise a browser Playwright installed. */
-const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) =>
-  existsSync(path),
-);
-
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/artifacts',
@@ -50,18 +45,7 @@ export default defineConfig({
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      ...(systemChromium ? { executablePath: systemChromium } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
   projects: externalURL
     ? [

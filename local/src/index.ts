@@ -10,3 +10,4 @@ export {
   type BackendProcess,
   type SpawnBackendOptions,
 } from './backend-process.js';
+export { chromiumLaunchOptions } from './chromium.js';

@@ -385,6 +385,18 @@ const frontend = obj(
         { uniqueItems: true },
       ),
     }),
+    edge: obj("What nginx believes about a request's origin.", {
+      extraServerNames: list(
+        'Host names answered besides ingress.host (any other gets 421).',
+        { type: 'string', pattern: '^[A-Za-z0-9*]([-A-Za-z0-9.*_]*[A-Za-z0-9])?$' },
+        { uniqueItems: true },
+      ),
+      trustedProxies: list(
+        'CIDRs of the hops in front of nginx, which alone may name the client (X-Forwarded-For) and continue a trace.',
+        { type: 'string', pattern: '^[0-9a-fA-F.:]+(/[0-9]+)?$' },
+        { uniqueItems: true },
+      ),
+    }),
     ingress: obj('The Ingress for the public host.', {
       enabled: bool('Render it.'),
       className: str('IngressClass: nginx (F5 NGINX Ingress Controller) or alb.', {

@@ -199,3 +199,35 @@ describe('platform NetworkPolicies', () => {
     ).toMatch(/podLabels/);
   });
 });
+
+describe("the frontend's nginx trusts what may reach it", () => {
+  const env = (values: string[]) => {
+    const pods = render('frontend', { values }).filter((o) =>
+      ['Deployment', 'Rollout'].includes(o.kind),
+    );
+    expect(pods).toHaveLength(1);
+    const [container] = pods[0]?.spec.template.spec.containers ?? [];
+    return Object.fromEntries(
+      (container.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]),
+    );
+  };
+
+  it('answers the ingress host, and trusts no proxy unless told', () => {
+    const defaults = env([]);
+    expect(defaults.NGINX_SERVER_NAMES).toBe('tbyte.local');
+    expect(defaults.NGINX_TRUSTED_PROXIES).toBe('');
+  });
+
+  it('behind the ALB or the ingress controller, trusts the VPC the NetworkPolicy admits from', () => {
+    const prod = env(['examples/values-prod.yaml']);
+    const admitted = only(
+      render('frontend', { values: ['examples/values-prod.yaml'] }),
+      'NetworkPolicy',
+    )
+      .spec.ingress.flatMap((rule: { from: { ipBlock?: { cidr: string } }[] }) => rule.from)
+      .map((peer: { ipBlock?: { cidr: string } }) => peer.ipBlock?.cidr);
+    expect(admitted).toEqual(['10.20.0.0/16']);
+    expect(prod.NGINX_TRUSTED_PROXIES?.split(',')).toEqual(admitted);
+    expect(env(['examples/values-dev.yaml']).NGINX_TRUSTED_PROXIES).toBe('10.10.0.0/16');
+  });
+});

@@ -8,6 +8,10 @@
   value: {{ include "tbyte-common.imageTag" . | quote }}
 - name: FEATURE_FLAGS
   value: {{ join "," .Values.runtimeConfig.featureFlags | quote }}
+- name: NGINX_SERVER_NAMES
+  value: {{ prepend .Values.edge.extraServerNames .Values.ingress.host | uniq | join " " | quote }}
+- name: NGINX_TRUSTED_PROXIES
+  value: {{ join "," .Values.edge.trustedProxies | quote }}
 {{- if .Values.apiKey.enabled }}
 - name: API_KEY_FILE
   value: /mnt/secrets/api/{{ .Values.apiKey.vault.key }}

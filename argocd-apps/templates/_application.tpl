@@ -1,8 +1,9 @@
 {{/*
 One Argo CD Application. Every child syncs automatically with prune and self-heal, retries
 with backoff, never creates its namespace (the platform chart does, with its Pod Security
-labels) and carries its wave. Arguments: ctx, name, wave, project, namespace, source,
-serverSideApply (large CRDs), autoscaled (replicas owned by an HPA or KEDA).
+labels), applies server-side (no last-applied annotation, whose 256 kB cap large CRDs exceed)
+and carries its wave. Arguments: ctx, name, wave, project, namespace, source, autoscaled
+(replicas owned by an HPA or KEDA), ignoreDifferences (fields the cluster owns, kept on sync).
 */}}
 {{- define "argocd-apps.application" -}}
 {{- $ctx := .ctx -}}
@@ -32,10 +33,8 @@ spec:
       selfHeal: true
     syncOptions:
       - PruneLast=true
-      {{- if .serverSideApply }}
       - ServerSideApply=true
-      {{- end }}
-      {{- if .autoscaled }}
+      {{- if or .autoscaled .ignoreDifferences }}
       - RespectIgnoreDifferences=true
       {{- end }}
     retry:
@@ -44,14 +43,19 @@ spec:
         duration: {{ $ctx.Values.retry.duration }}
         factor: {{ $ctx.Values.retry.factor }}
         maxDuration: {{ $ctx.Values.retry.maxDuration }}
-  {{- if .autoscaled }}
+  {{- if or .autoscaled .ignoreDifferences }}
   ignoreDifferences:
+    {{- if .autoscaled }}
     - group: apps
       kind: Deployment
       jsonPointers: ["/spec/replicas"]
     - group: argoproj.io
       kind: Rollout
       jsonPointers: ["/spec/replicas"]
+    {{- end }}
+    {{- with .ignoreDifferences }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- end }}
 {{- end -}}
 

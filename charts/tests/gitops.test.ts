@@ -1,12 +1,21 @@
 // The app of apps, walked from the root: waves as the design orders them, every child pinned,
 // scoped and syncing the same way, every local chart rendering with its environment's values.
 import { spawnSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { chartsDir, refusal, render, type K8sObject } from './helm.js';
+import {
+  checkCrdOrder,
+  checkCrdOwnership,
+  checkMountedObjects,
+  checkNoNulls,
+  checkServerSideApply,
+  contentsOf,
+} from '../../argocd-apps/tests/tree-checks.mjs';
+import { chartsDir, helm, kubeVersion, refusal, render, type K8sObject } from './helm.js';
 
 const repoRoot = join(chartsDir, '..');
 const fixtures = join(chartsDir, 'tests/fixtures');
@@ -52,9 +61,10 @@ const rootValues = parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'),
 
 // The design's waves: 0 base, 1 core add-ons, 2 platform add-ons, 3 database, 4 backend, 5 frontend.
 const expectedWaves: Record<string, number> = {
+  'prometheus-operator-crds': 0,
+  'karpenter-crd': 0,
   platform: 0,
   'argo-cd': 0,
-  'karpenter-crd': 1,
   karpenter: 1,
   'cluster-nodes': 1,
   keda: 1,
@@ -151,11 +161,10 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
     }
   });
 
-  it('applies CRD-heavy charts server-side and lets autoscalers own replicas', () => {
-    for (const name of ['kube-prometheus-stack', 'keda', 'karpenter-crd', 'argo-rollouts']) {
-      expect(apps.find((a) => a.metadata.name === name)?.spec.syncPolicy.syncOptions).toContain(
-        'ServerSideApply=true',
-      );
+  it('applies every Application server-side and lets autoscalers own replicas', () => {
+    expect(apps.length).toBeGreaterThan(25);
+    for (const app of apps) {
+      expect(app.spec.syncPolicy.syncOptions, app.metadata.name).toContain('ServerSideApply=true');
     }
     for (const name of ['backend', 'frontend']) {
       const app = apps.find((a) => a.metadata.name === name);
@@ -210,6 +219,217 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
         credentials: { source: 'csi', csi: { provider: 'aws' } },
       });
     }
+  });
+});
+
+// The checks across Applications (argocd-apps/tests/tree-checks.mjs; pnpm test:infra also runs
+// it on its own over the rendered trees). The floors are today's counts: a shrunken tree fails.
+const floors: Record<string, Record<string, number>> = {
+  dev: {
+    'crd-order': 17,
+    'crd-ownership': 45,
+    'server-side-apply': 10,
+    'no-nulls': 700,
+    'mounted-objects': 2,
+  },
+  prod: {
+    'crd-order': 22,
+    'crd-ownership': 45,
+    'server-side-apply': 10,
+    'no-nulls': 700,
+    'mounted-objects': 3,
+  },
+};
+const contentsByEnvironment = Object.fromEntries(
+  ['dev', 'prod'].map((environment) => [
+    environment,
+    contentsOf(applications(environment), { helm, kubeVersion }),
+  ]),
+);
+const byName = (environment: string, name: string) => {
+  const app = applications(environment).find((a) => a.metadata.name === name);
+  if (!app) throw new Error(`no Application ${name} in ${environment}`);
+  return app;
+};
+/** The tree with one Application changed (a deep copy), and its contents re-read. */
+function changed(environment: string, name: string, change: (app: K8sObject) => void) {
+  const apps = applications(environment).map((app) =>
+    app.metadata.name === name ? structuredClone<K8sObject>(app) : app,
+  );
+  const app = apps.find((a) => a.metadata.name === name);
+  if (!app) throw new Error(`no Application ${name} in ${environment}`);
+  change(app);
+  const contents = new Map(contentsByEnvironment[environment]);
+  const recorded = contentsOf([app], { helm, kubeVersion }).get(name);
+  if (recorded) contents.set(name, recorded);
+  return { apps, contents };
+}
+
+describe.each(['dev', 'prod'])('across the Applications of the %s tree', (environment) => {
+  const apps = applications(environment);
+  const contents = contentsByEnvironment[environment] ?? new Map();
+  const floor = floors[environment] ?? {};
+
+  it.each([
+    ['crd-order', () => checkCrdOrder(apps, contents)],
+    ['crd-ownership', () => checkCrdOwnership(apps, contents)],
+    ['server-side-apply', () => checkServerSideApply(apps, contents)],
+    ['no-nulls', () => checkNoNulls(apps)],
+    ['mounted-objects', () => checkMountedObjects(apps, contents)],
+  ])('%s holds', (name, check) => {
+    const outcome = check();
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.checked, outcome.summary).toBeGreaterThanOrEqual(floor[name] ?? Infinity);
+  });
+
+  it('pairs Loki replication with its replicas (the chart defaults to 3)', () => {
+    const loki = byName(environment, 'loki').spec.source.helm.valuesObject;
+    const replicas = loki.singleBinary.replicas as number;
+    // loki 18.11.0 values.yaml: loki.commonConfig.replication_factor: 3
+    const factor = (loki.loki.commonConfig?.replication_factor ?? 3) as number;
+    expect(replicas).toBeGreaterThan(0);
+    expect(factor).toBe(Math.min(replicas, 3));
+  });
+
+  it('lets the compactor apply Loki retention, with the bucket lifecycle a later backstop', () => {
+    const loki = byName(environment, 'loki').spec.source.helm.valuesObject.loki;
+    expect(loki.compactor).toMatchObject({ retention_enabled: true, delete_request_store: 's3' });
+    const retentionDays = Number(/^([0-9]+)d$/.exec(loki.limits_config.retention_period)?.[1]);
+    const bucket = readFileSync(join(repoRoot, 'terraform/modules/platform/loki.tf'), 'utf8');
+    const expiry = [...bucket.matchAll(/expiration\s*=\s*\{\s*days\s*=\s*([0-9]+)\s*\}/g)];
+    expect(expiry).toHaveLength(1);
+    expect(retentionDays).toBeGreaterThan(0);
+    expect(Number(expiry[0]?.[1])).toBeGreaterThan(retentionDays);
+  });
+
+  it('scrapes every Vault server, sealed standbys included', () => {
+    const telemetry = byName(environment, 'vault').spec.source.helm.valuesObject.serverTelemetry;
+    // vault-helm v0.34.1: in HA mode the ServiceMonitor selects vault-active unless matchLabels
+    // is set; vault-internal (headless, publishNotReadyAddresses) fronts every server.
+    expect(telemetry.serviceMonitor).toMatchObject({
+      enabled: true,
+      matchLabels: { 'vault-internal': 'true' },
+    });
+  });
+
+  it('gives the collector its whole configuration: OTLP in, traces to Jaeger, nothing to debug', () => {
+    const values = byName(environment, 'opentelemetry-collector').spec.source.helm.valuesObject;
+    expect(values.config).toBeUndefined();
+    const config = values.alternateConfig;
+    expect(Object.keys(config.receivers)).toEqual(['otlp']);
+    expect(Object.keys(config.service.pipelines)).toEqual(['traces']);
+    expect(Object.keys(config.exporters)).toEqual(['otlp/jaeger']);
+    expect(config.service.extensions).toContain('health_check');
+  });
+
+  it('keeps the CloudWatch certificates of the first sync instead of new ones per render', () => {
+    const app = byName(environment, 'amazon-cloudwatch-observability');
+    expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
+    const ignored = app.spec.ignoreDifferences as {
+      kind: string;
+      name?: string;
+      jqPathExpressions?: string[];
+    }[];
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+      expect(ignored.find((i) => i.kind === kind)?.jqPathExpressions).toEqual([
+        '.webhooks[]?.clientConfig.caBundle',
+      ]);
+    }
+    const secrets = ignored.filter((i) => i.kind === 'Secret').map((i) => i.name);
+    expect(secrets).toContain('amazon-cloudwatch-observability-controller-manager-service-cert');
+    expect(
+      secrets.filter((n) => n?.startsWith('amazon-cloudwatch-observability-agent-')),
+    ).toHaveLength(4);
+  });
+});
+
+describe('the cross-Application checks fail on the mistakes they exist for', () => {
+  it('a monitor rendered a wave before its CRD (the bootstrap deadlock)', () => {
+    const { apps, contents } = changed('dev', 'kube-prometheus-stack', (app) => {
+      app.spec.source.helm.valuesObject.crds = { enabled: true };
+    });
+    const withoutCrds = apps.filter((a) => a.metadata.name !== 'prometheus-operator-crds');
+    expect(checkCrdOrder(withoutCrds, contents).problems).toContain(
+      'nginx-ingress (wave 1) renders monitoring.coreos.com/ServiceMonitor, but its CRD comes from kube-prometheus-stack (wave 2)',
+    );
+  });
+
+  it('a CRD installed by two Applications', () => {
+    const { apps, contents } = changed('dev', 'alloy-events', (app) => {
+      app.spec.source.helm.valuesObject.crds = { create: true };
+    });
+    expect(checkCrdOwnership(apps, contents).problems).toEqual([
+      'podlogs.monitoring.grafana.com is installed by alloy and alloy-events',
+    ]);
+  });
+
+  it('CRDs applied client-side', () => {
+    const { apps, contents } = changed('dev', 'amazon-cloudwatch-observability', (app) => {
+      app.spec.syncPolicy.syncOptions = ['PruneLast=true'];
+    });
+    expect(checkServerSideApply(apps, contents).problems).toEqual([
+      'amazon-cloudwatch-observability installs CRDs without ServerSideApply=true',
+    ]);
+  });
+
+  it('a null meant to delete a default', () => {
+    const { apps } = changed('dev', 'opentelemetry-collector', (app) => {
+      app.spec.source.helm.valuesObject.config = { receivers: { jaeger: null } };
+    });
+    expect(checkNoNulls(apps).problems).toEqual([
+      'opentelemetry-collector: config.receivers.jaeger is null (Argo CD drops it from valuesObject)',
+    ]);
+  });
+
+  it('a mounted ConfigMap nothing creates', () => {
+    const { apps, contents } = changed('prod', 'platform', (app) => {
+      app.spec.source.helm.valuesObject.rdsCaBundle = { namespaces: [] };
+    });
+    expect(checkMountedObjects(apps, contents).problems).toEqual([
+      'backend: Rollout backend mounts ConfigMap tbyte/rds-ca-bundle, which no Application renders or provides',
+    ]);
+  });
+});
+
+describe("Amazon RDS's CA bundle in the platform chart", () => {
+  const dir = join(repoRoot, 'charts/platform/files/rds-ca');
+  const source = parse(readFileSync(join(dir, 'source.yaml'), 'utf8')) as {
+    file: string;
+    sha256: string;
+    certificates: number;
+  };
+  const bundle = readFileSync(join(dir, source.file));
+
+  it('is the file its source records, byte for byte', () => {
+    expect(createHash('sha256').update(bundle).digest('hex')).toBe(source.sha256);
+  });
+
+  it("holds the recorded certificates, the region's current CAs valid for years", () => {
+    const pems =
+      bundle
+        .toString('utf8')
+        .match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    expect(pems).toHaveLength(source.certificates);
+    const certificates = pems.map((pem) => new X509Certificate(pem));
+    const inRegion = certificates.filter((c) =>
+      /CN=Amazon RDS eu-west-1 Root CA (RSA2048|RSA4096|ECC384) G1/.test(c.subject),
+    );
+    expect(inRegion).toHaveLength(3);
+    for (const certificate of inRegion) {
+      expect(new Date(certificate.validTo).getFullYear()).toBeGreaterThan(2060);
+    }
+  });
+
+  it('reaches the backend of prod as the ConfigMap its Application mounts', () => {
+    const platform = byName('prod', 'platform');
+    const configMap = render(`../${platform.spec.source.path as string}`, {
+      namespace: 'kube-system',
+    }).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'rds-ca-bundle');
+    expect(configMap?.metadata.namespace).toBe('tbyte');
+    expect(configMap?.data['global-bundle.pem']).toBe(bundle.toString('utf8'));
+    expect(byName('prod', 'backend').spec.source.helm.valuesObject.database.tlsCA).toEqual({
+      configMap: 'rds-ca-bundle',
+    });
   });
 });
 

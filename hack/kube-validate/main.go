@@ -1,9 +1,10 @@
 // kube-validate checks rendered Kubernetes manifests with the API server's own code:
 //
-//	kube-validate crs -sources FILE MANIFEST...
+//	kube-validate crs -sources FILE [-min N] MANIFEST...
 //	    every custom resource against the OpenAPI schema, the CEL rules and the pruning
 //	    (unknown fields) of its CustomResourceDefinition, taken from the pinned Go modules
-//	    that FILE lists; a custom resource of a kind no listed CRD defines is an error.
+//	    that FILE lists; a custom resource of a kind no listed CRD defines is an error, and
+//	    so is checking fewer than N (default 1) custom resources.
 //	kube-validate crd-files -sources FILE
 //	    prints the path of each CRD file, for installing them on a cluster.
 //	kube-validate pod-security -level restricted -version v1.34 MANIFEST...
@@ -29,13 +30,13 @@ import (
 	"sort"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	"k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -287,6 +288,7 @@ func builtinGroup(apiVersion string) bool {
 func runCustomResources(args []string) error {
 	flags := flag.NewFlagSet("crs", flag.ExitOnError)
 	sources := flags.String("sources", "", "file listing the CRD modules")
+	minimum := flags.Int("min", 1, "fewest custom resources the manifests must hold (an empty or shrunken input fails)")
 	_ = flags.Parse(args)
 	files, err := crdFiles(*sources)
 	if err != nil {
@@ -302,6 +304,7 @@ func runCustomResources(args []string) error {
 	}
 	var problems []string
 	checked := 0
+	byKind := map[string]int{}
 	for _, obj := range objects {
 		apiVersion := obj.str("apiVersion")
 		if builtinGroup(apiVersion) {
@@ -313,11 +316,20 @@ func runCustomResources(args []string) error {
 			continue
 		}
 		checked++
+		byKind[obj.str("kind")]++
 		for _, message := range validateCustomResource(obj.body, crd) {
 			problems = append(problems, fmt.Sprintf("%s: %s", obj, message))
 		}
 	}
-	return report(problems, fmt.Sprintf("%d custom resources valid against their CRDs", checked))
+	if checked < *minimum {
+		problems = append(problems, fmt.Sprintf("%d custom resources checked, fewer than the %d expected", checked, *minimum))
+	}
+	kinds := make([]string, 0, len(byKind))
+	for kind, count := range byKind {
+		kinds = append(kinds, fmt.Sprintf("%s %d", kind, count))
+	}
+	sort.Strings(kinds)
+	return report(problems, fmt.Sprintf("%d custom resources valid against their CRDs (%s)", checked, strings.Join(kinds, ", ")))
 }
 
 func validateCustomResource(body map[string]interface{}, crd crdVersion) []string {

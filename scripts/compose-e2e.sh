@@ -79,6 +79,7 @@ API_KEY_FILE_PATH=$work/secrets/api-key
 TBYTE_TAG=e2e
 FRONTEND_PORT=$(node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 APP_ENVIRONMENT=compose-e2e
+GRAFANA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ENV
 port=$(sed -n 's/^FRONTEND_PORT=//p' "$work/.env")
 base="http://127.0.0.1:$port"
@@ -133,6 +134,54 @@ hardened() {
 for service in frontend backend db; do
   check "$service runs non-root, read-only, with no capabilities" hardened "$service"
 done
+
+# Published ports: 127.0.0.1 unless BIND_ADDRESS opens them (the e2e .env leaves it unset).
+loopback_only() {
+  local published
+  published=$(podman port "$(container frontend)") || return 1
+  echo "     frontend publishes: $(tr '\n' ' ' <<<"$published")"
+  [ -n "$published" ] && ! grep -v -- '-> 127\.0\.0\.1:' <<<"$published"
+}
+check "the frontend's port listens on 127.0.0.1 only" loopback_only
+rebound_host_refused() {
+  [ "$(curl --silent --output /dev/null --write-out '%{http_code}' -H 'Host: attacker.example' "$base/api/tasks")" = 421 ] &&
+    [ "$(curl --silent --output /dev/null --write-out '%{http_code}' -H 'Host: localhost' "$base/api/tasks")" = 200 ]
+}
+check "a request for another Host gets 421 (DNS rebinding), localhost is served" rebound_host_refused
+
+# The observability overlay is not started here (its images need a registry), so what it
+# exposes is checked on the configuration podman-compose resolves from both files.
+overlay_exposure() {
+  compose -f compose.observability.yml config >"$work/overlay.yaml" 2>/dev/null || return 1
+  node --input-type=module - "$work/overlay.yaml" <<'NODE'
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+const { services, networks } = parse(readFileSync(process.argv[2], 'utf8'));
+const problems = [];
+let ports = 0;
+for (const [name, service] of Object.entries(services)) {
+  for (const port of service.ports ?? []) {
+    ports += 1;
+    const host = typeof port === 'string' ? port.split(':')[0] : port.host_ip;
+    if (host !== '127.0.0.1') problems.push(`${name} publishes ${JSON.stringify(port)}`);
+  }
+  const sockets = (service.volumes ?? []).filter((v) => JSON.stringify(v).includes('docker.sock'));
+  if (sockets.length > 0 && name !== 'docker-socket-proxy') problems.push(`${name} mounts docker.sock`);
+}
+if (ports < 4) problems.push(`only ${ports} published ports found`);
+const grafana = services.grafana?.environment ?? {};
+if (String(grafana.GF_AUTH_ANONYMOUS_ENABLED) !== 'false') problems.push('Grafana allows anonymous users');
+const alloy = services.alloy ?? {};
+if (!alloy.user || /^0(:|$)/.test(String(alloy.user))) problems.push('Alloy runs as root');
+if (!networks?.['docker-api']?.internal) problems.push('the socket proxy network is not internal');
+const proxy = services['docker-socket-proxy']?.command ?? [];
+if (proxy.some((arg) => /^-allow(POST|PUT|DELETE|PATCH)/.test(arg))) problems.push('the socket proxy allows writes');
+console.log(`     overlay: ${ports} published ports, ${Object.keys(services).length} services checked`);
+for (const problem of problems) console.log(`     ${problem}`);
+process.exit(problems.length > 0 ? 1 : 0);
+NODE
+}
+check "the observability overlay: ports on 127.0.0.1, no anonymous Grafana, docker.sock only behind the proxy" overlay_exposure
 
 check "the browser journey passes against the compose stack" \
   env E2E_EXTERNAL_URL="$base" E2E_API_KEY_FILE="$work/secrets/api-key" \

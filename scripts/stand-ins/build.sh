@@ -34,11 +34,15 @@ mkdir -p "$work"
 if [ ! -f "$rootfs/.complete" ]; then
   rm -rf "$rootfs.partial"
   debootstrap --variant=minbase --include="$packages" bookworm "$rootfs.partial" http://deb.debian.org/debian
+  # debootstrap may leave the new root's /proc and /sys mounted; they are not part of an image.
+  for fs in proc sys; do
+    if mountpoint -q "$rootfs.partial/$fs"; then umount --lazy "$rootfs.partial/$fs"; fi
+  done
   touch "$rootfs.partial/.complete"
   mv "$rootfs.partial" "$rootfs"
 fi
 if ! podman image exists "$base"; then
-  tar -C "$rootfs" --exclude=./.complete -c . | podman import - "$base"
+  tar -C "$rootfs" --exclude=./.complete --exclude='./proc/*' --exclude='./sys/*' -c . | podman import - "$base"
 fi
 
 context=$(mktemp -d)

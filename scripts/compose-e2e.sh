@@ -6,6 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
+# renovate: datasource=pypi depName=podman-compose
 PODMAN_COMPOSE_VERSION=1.6.0
 project=tbyte-e2e
 work=$(mktemp -d)

@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
+# renovate: datasource=pypi depName=schemathesis
 SCHEMATHESIS_VERSION=4.32.5
 venv=.tools/venv-schemathesis-$SCHEMATHESIS_VERSION
 mkdir -p reports

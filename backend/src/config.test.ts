@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(8080);
     expect(config.metricsPort).toBe(9090);
+    expect(config.host).toBeUndefined();
+    expect(config.metricsHost).toBeUndefined();
     expect(config.logLevel).toBe('info');
     expect(config.database.poolMax).toBe(10);
     expect(config.database.url).toBeUndefined();
@@ -36,6 +38,8 @@ describe('loadConfig', () => {
     const config = loadConfig({
       PORT: '8181',
       METRICS_PORT: '9191',
+      HOST: '127.0.0.1',
+      METRICS_HOST: '::1',
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgresql://u:p@db:5432/tbyte',
       DB_CREDENTIALS_DIR: dir,
@@ -54,6 +58,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 8181,
       metricsPort: 9191,
+      host: '127.0.0.1',
+      metricsHost: '::1',
       logLevel: 'debug',
       database: { url: 'postgresql://u:p@db:5432/tbyte', credentialsDir: dir, poolMax: 25 },
       apiKeyFile: keyFile,
@@ -69,6 +75,8 @@ describe('loadConfig', () => {
     ['PORT', 'eighty'],
     ['PORT', '70000'],
     ['METRICS_PORT', '0'],
+    ['HOST', 'localhost:8080'],
+    ['METRICS_HOST', 'every interface'],
     ['LOG_LEVEL', 'verbose'],
     ['DATABASE_URL', 'mysql://db/tbyte'],
     ['PGPORT', 'x'],

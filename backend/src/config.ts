@@ -63,6 +63,8 @@ const environmentSchema = z.object({
   METRICS_PORT: port(9090),
   // The address the API listens on; unset, every interface (the container's default).
   HOST: z.union([z.ipv4(), z.ipv6()]).optional(),
+  // /metrics is never routed from outside; pnpm start keeps it on loopback like the API.
+  METRICS_HOST: z.union([z.ipv4(), z.ipv6()]).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: optionalText.refine(
@@ -107,6 +109,8 @@ export interface Config {
   /** The API's listen address; undefined means every interface. */
   host: string | undefined;
   metricsPort: number;
+  /** The metrics server's listen address; undefined means every interface. */
+  metricsHost: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   database: {
     /** Connection string, when DATABASE_URL is set; otherwise pg reads libpq's PG* variables. */
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, credentialsDir: e.DB_CREDENTIALS_DIR, poolMax: e.DB_POOL_MAX },
     apiKeyFile: e.API_KEY_FILE,

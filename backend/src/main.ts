@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   const server = await listen(createServer(app), config.port, config.host);
   server.keepAliveTimeout = keepAliveTimeoutMs;
   server.headersTimeout = keepAliveTimeoutMs + 1_000;
-  const metricsServer = await listen(createMetricsServer(metrics.registry), config.metricsPort);
+  const metricsServer = await listen(
+    createMetricsServer(metrics.registry),
+    config.metricsPort,
+    config.metricsHost,
+  );
   logger.info({ port: config.port, metricsPort: config.metricsPort }, 'listening');
 
   const prune = setInterval(() => {

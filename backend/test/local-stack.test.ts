@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,32 @@ interface Stack {
   exited: Promise<number | null>;
 }
 
+/** The addresses listening on a TCP port, from the kernel's socket tables (Linux). */
+function listeningAddresses(port: number): string[] {
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local) continue;
+      const [address = '', hexPort = ''] = local.split(':');
+      if (parseInt(hexPort, 16) !== port) continue;
+      addresses.push(
+        address.length === 8
+          ? (address.match(/../g) ?? [])
+              .reverse()
+              .map((byte) => parseInt(byte, 16))
+              .join('.')
+          : /^0+$/.test(address)
+            ? '::'
+            : `ipv6:${address}`,
+      );
+    }
+  }
+  return addresses;
+}
+
 /** `pnpm start` as a user runs it: no DATABASE_URL, no PGHOST, only Node.js. */
-async function startStack(): Promise<Stack> {
+async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
   const ports = { gateway: await freePort(), backend: await freePort(), metrics: await freePort() };
   const { DATABASE_URL: _url, PGHOST: _host, ...inherited } = process.env;
   const child = spawn(process.execPath, [startScript], {
@@ -29,6 +53,7 @@ async function startStack(): Promise<Stack> {
       METRICS_PORT: String(ports.metrics),
       TBYTE_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -48,6 +73,10 @@ afterAll(() => {
 describe('pnpm start (the embedded default)', () => {
   it('serves the API through the gateway on a real embedded PostgreSQL that keeps its data', async () => {
     const first = await startStack();
+    // Nothing of pnpm start is reachable from the network unless HOST says so.
+    for (const port of Object.values(first.ports)) {
+      expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+    }
     const created = await httpRequest(first.ports.gateway, '/api/tasks', {
       method: 'POST',
       body: { title: 'Survives a restart' },
@@ -75,7 +104,10 @@ describe('pnpm start (the embedded default)', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
 
-    const second = await startStack();
+    const second = await startStack({ HOST: '0.0.0.0' });
+    for (const port of Object.values(second.ports)) {
+      expect(listeningAddresses(port)).toEqual(['0.0.0.0']);
+    }
     const again = await httpRequest(second.ports.gateway, `/api/tasks/${id}`);
     expect(again.status).toBe(200);
     expect(JSON.parse(again.body)).toMatchObject({ title: 'Survives a restart' });

@@ -1,17 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import {
-  createServer,
-  request,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createProxyServer } from 'http-proxy-3';
+import sirv from 'sirv';
 
 /**
- * What nginx does in the frontend container, for the embedded default: the built SPA at /,
- * /api/ proxied to the backend, /config.json from the environment, the probes answered here.
+ * What nginx does in the frontend container (frontend/nginx/default.conf.template), for the
+ * embedded default: the built SPA at /, /api/ proxied to the backend with the service key
+ * added, /config.json from the environment, the probes answered here, and any Host that is
+ * not one of the app's names refused with 421.
  */
 export interface GatewayOptions {
   /** The built frontend (frontend/dist). */
@@ -21,20 +16,14 @@ export interface GatewayOptions {
   runtimeConfig: Record<string, unknown>;
   /** Added to proxied requests as X-Api-Key, as the frontend's nginx does from its mounted copy. */
   apiKey?: () => string | undefined;
+  /**
+   * The Host names the app answers to (nginx's server_name), compared without the port. A
+   * page on another name that resolves here (DNS rebinding) is refused.
+   */
+  hosts?: readonly string[];
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.webmanifest': 'application/manifest+json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
+export const defaultHosts = ['localhost', '127.0.0.1', '[::1]', 'tbyte.local'] as const;
 
 /** The same policy as the nginx template: the SPA needs no inline script or style. */
 export const securityHeaders: Record<string, string> = {
@@ -47,8 +36,8 @@ export const securityHeaders: Record<string, string> = {
 };
 
 const probes = new Set(['/health', '/ready', '/startup']);
-/** Hop-by-hop headers are the proxy's own, never forwarded. */
-const hopByHop = new Set([
+/** Hop-by-hop headers belong to one connection: never forwarded, in either direction. */
+const hopByHop = [
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -56,7 +45,13 @@ const hopByHop = new Set([
   'upgrade',
   'te',
   'trailer',
-]);
+];
+/**
+ * Decided here, never taken from the client (as nginx does for an untrusted peer): the
+ * backend keys its rate limit on X-Forwarded-For, logs under X-Request-Id and joins traces
+ * by traceparent.
+ */
+const decidedHere = ['x-forwarded-for', 'x-request-id', 'traceparent', 'tracestate', 'x-api-key'];
 
 function send(
   res: ServerResponse,
@@ -66,45 +61,38 @@ function send(
   headers: Record<string, string> = {},
 ): void {
   res
-    .writeHead(status, {
-      ...securityHeaders,
-      'Content-Type': type,
-      'Cache-Control': 'no-store',
-      ...headers,
-    })
+    .writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers })
     .end(body);
 }
 
-function proxy(req: IncomingMessage, res: ServerResponse, options: GatewayOptions): void {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !hopByHop.has(name) && name !== 'x-api-key') headers[name] = value;
-  }
-  headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress]
-    .filter(Boolean)
-    .join(', ');
-  headers['x-forwarded-proto'] = 'http';
-  headers['x-forwarded-host'] = req.headers.host ?? '';
-  const key = options.apiKey?.();
-  if (key) headers['x-api-key'] = key;
-  const upstream = request(
-    {
-      host: options.backendUrl.hostname,
-      port: options.backendUrl.port,
-      method: req.method,
-      path: req.url,
-      headers,
-    },
-    (answer) => {
-      const forwarded: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !hopByHop.has(name)) forwarded[name] = value;
-      }
-      res.writeHead(answer.statusCode ?? 502, forwarded);
-      answer.pipe(res);
-    },
-  );
-  upstream.on('error', () => {
+/** The Host header's name: lower case, without the port (an IPv6 literal keeps its brackets). */
+function hostName(host: string | undefined): string {
+  const value = (host ?? '').trim().toLowerCase();
+  if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
+  return value.replace(/:\d*$/, '');
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const runtimeConfig = JSON.stringify(options.runtimeConfig);
+  const hosts = new Set((options.hosts ?? defaultHosts).map((name) => hostName(name)));
+
+  const proxy = createProxyServer({ target: options.backendUrl.origin, xfwd: false });
+  proxy.on('proxyReq', (proxyReq, req) => {
+    for (const name of [...hopByHop, ...decidedHere]) proxyReq.removeHeader(name);
+    // The peer, replacing whatever the client claimed: nothing trusted stands in front of it.
+    proxyReq.setHeader('X-Forwarded-For', req.socket.remoteAddress ?? '');
+    proxyReq.setHeader('X-Forwarded-Proto', 'http');
+    proxyReq.setHeader('X-Forwarded-Host', req.headers.host ?? '');
+    const key = options.apiKey?.();
+    if (key) proxyReq.setHeader('X-Api-Key', key);
+  });
+  proxy.on('proxyRes', (proxyRes) => {
+    proxyRes.headers = Object.fromEntries(
+      Object.entries(proxyRes.headers).filter(([name]) => !hopByHop.includes(name)),
+    );
+  });
+  proxy.on('error', (_error, _req, res) => {
+    if (!('writeHead' in res)) return;
     if (res.headersSent) {
       res.destroy();
       return;
@@ -121,71 +109,57 @@ function proxy(req: IncomingMessage, res: ServerResponse, options: GatewayOption
       }),
     );
   });
-  req.pipe(upstream);
-}
 
-async function serveStatic(
-  req: IncomingMessage,
-  res: ServerResponse,
-  staticDir: string,
-  path: string,
-): Promise<void> {
-  const root = normalize(staticDir) + sep;
-  let file = normalize(join(root, decodeURIComponent(path)));
-  if (!file.startsWith(root)) {
-    send(res, 400, 'text/plain', 'bad path\n');
-    return;
-  }
-  let info = await stat(file).catch(() => undefined);
-  if (!info?.isFile()) {
-    // The SPA's own routes fall back to index.html; a missing asset is a real 404.
-    if (path.startsWith('/assets/') || extname(path) !== '') {
-      send(res, 404, 'text/plain', 'not found\n');
-      return;
-    }
-    file = join(root, 'index.html');
-    info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
-      send(res, 503, 'text/plain', 'the frontend is not built: run `pnpm build`\n');
-      return;
-    }
-  }
-  const hashed = file.includes(`${sep}assets${sep}`);
-  res.writeHead(200, {
-    ...securityHeaders,
-    'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
-    'Content-Length': info.size,
-    'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+  // The SPA's own routes fall back to index.html; a missing asset (a path with an extension,
+  // or under /assets/) is a real 404.
+  const files = sirv(options.staticDir, {
+    single: true,
+    dev: false,
+    etag: true,
+    ignores: ['^/assets/'],
+    setHeaders: (res, pathname) => {
+      res.setHeader(
+        'Cache-Control',
+        pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
   });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  createReadStream(file).pipe(res);
-}
 
-export function createGateway(options: GatewayOptions): Server {
-  const runtimeConfig = JSON.stringify(options.runtimeConfig);
-  return createServer((req, res) => {
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const known = hosts.has(hostName(req.headers.host));
+    if (known)
+      for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    // The probes answer whatever the Host, as in nginx: a kubelet or a script names the address.
+    if (probes.has(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      send(res, 200, 'application/json', '{"status":"ok"}');
+      return;
+    }
+    if (!known) {
+      send(res, 421, 'text/plain', 'misdirected request: unknown host\n');
+      return;
+    }
     if (path === '/api' || path.startsWith('/api/')) {
-      proxy(req, res, options);
+      // The backend's own headers win on its answers.
+      for (const name of Object.keys(securityHeaders)) res.removeHeader(name);
+      proxy.web(req, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'text/plain', 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    if (probes.has(path)) {
-      send(res, 200, 'application/json', '{"status":"ok"}');
-      return;
-    }
     if (path === '/config.json') {
       send(res, 200, 'application/json', runtimeConfig);
       return;
     }
-    serveStatic(req, res, options.staticDir, path).catch(() => {
-      if (!res.headersSent) send(res, 500, 'text/plain', 'error\n');
+    files(req, res, () => {
+      // sirv serves index.html for every other path: without it, the frontend is not built.
+      if (path.startsWith('/assets/') || /\.[^/]*$/.test(path)) {
+        send(res, 404, 'text/plain', 'not found\n');
+      } else {
+        send(res, 503, 'text/plain', 'the frontend is not built: run `pnpm build`\n');
+      }
     });
   });
 }

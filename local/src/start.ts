@@ -1,15 +1,17 @@
 /**
  * `pnpm start`: the whole app on one machine with only Node.js. A real PostgreSQL from npm
  * (data under .data/) unless DATABASE_URL or PGHOST names a server, the built backend on
- * BACKEND_PORT (8081), and the built frontend with /api proxied on PORT (8080).
+ * BACKEND_PORT (8081), and the built frontend with /api proxied on PORT (8080). Every
+ * listener binds HOST (127.0.0.1); GATEWAY_HOSTS lists the Host names the gateway answers to.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { spawnBackend } from './backend-process.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres.js';
-import { createGateway } from './gateway.js';
+import { createGateway, defaultHosts } from './gateway.js';
 
 const repository = fileURLToPath(new URL('../../', import.meta.url));
 const env = process.env;
@@ -58,6 +60,13 @@ async function main(): Promise<void> {
   const backendPort = port('BACKEND_PORT', 8081);
   const metricsPort = port('METRICS_PORT', 9090);
   const dataDir = env.TBYTE_DATA_DIR ?? `${repository}.data`;
+  // Loopback unless HOST opens it: the API behind the gateway has no key by default.
+  const host = env.HOST ?? '127.0.0.1';
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const literal = isIP(host) === 6 ? `[${host}]` : host;
+  const hosts = env.GATEWAY_HOSTS
+    ? env.GATEWAY_HOSTS.split(/[\s,]+/).filter(Boolean)
+    : [...defaultHosts, ...(wildcard ? [] : [literal])];
 
   let postgres: RunningPostgres | undefined;
   let databaseUrl = env.DATABASE_URL;
@@ -73,17 +82,18 @@ async function main(): Promise<void> {
 
   const gateway: Server = createGateway({
     staticDir: `${repository}frontend/dist`,
-    backendUrl: new URL(`http://127.0.0.1:${backendPort}`),
+    backendUrl: new URL(`http://${wildcard ? '127.0.0.1' : literal}:${backendPort}`),
     runtimeConfig: {
       environment: env.APP_ENVIRONMENT ?? 'local',
       version: env.APP_VERSION ?? packageVersion('frontend'),
       features: {},
     },
+    hosts,
     ...(env.API_KEY_FILE ? { apiKey: readApiKey(env.API_KEY_FILE) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
-    gateway.listen(gatewayPort, resolve);
+    gateway.listen(gatewayPort, host, resolve);
   });
   // PORT is the gateway's; the backend gets its own.
   const { PORT: _gatewayPort, METRICS_PORT: _metricsPort, ...inherited } = env;
@@ -93,6 +103,8 @@ async function main(): Promise<void> {
     output: 'inherit',
     env: {
       ...inherited,
+      HOST: host,
+      METRICS_HOST: env.METRICS_HOST ?? host,
       SHUTDOWN_GRACE_SECONDS: env.SHUTDOWN_GRACE_SECONDS ?? '0',
       GIT_SHA: env.GIT_SHA ?? gitCommit(),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -100,7 +112,7 @@ async function main(): Promise<void> {
   });
 
   log(
-    `the app is at http://localhost:${gatewayPort} (API on :${backendPort}, metrics on :${metricsPort})`,
+    `the app is at http://localhost:${gatewayPort} (listening on ${host}; API on :${backendPort}, metrics on :${metricsPort})`,
   );
 
   let stopping = false;

@@ -2,7 +2,14 @@
 // scoped and syncing the same way, every local chart rendering with its environment's values.
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +64,7 @@ const rootValues = parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'),
   repoURL: string;
   platformNamespaces: string[];
   addons: Record<string, { version?: string; path?: string }>;
+  apps: Record<string, { clusterValues?: string }>;
 };
 
 // The design's waves: 0 base, 1 core add-ons, 2 platform add-ons, 3 database, 4 backend, 5 frontend.
@@ -495,11 +503,47 @@ describe('the bootstrap', () => {
   });
 });
 
+describe('the templates of the app of apps', () => {
+  // An add-on or app is data (values.yaml, addons/NAME.yaml): a template that tests a name is
+  // wiring that a new add-on would have to edit.
+  it('name no add-on and no app', () => {
+    const names = [...Object.keys(rootValues.addons), ...Object.keys(rootValues.apps)];
+    const dir = join(repoRoot, 'argocd-apps/templates');
+    const templates = readdirSync(dir).map((file) => ({
+      file,
+      // An AppProject ("project" "platform") shares a name with the platform add-on.
+      literals: [
+        ...readFileSync(join(dir, file), 'utf8')
+          .replaceAll(/"project" "[^"]*"/g, '')
+          .matchAll(/"([^"]*)"/g),
+      ].map((m) => m[1]),
+    }));
+    const named = templates.flatMap(({ file, literals }) =>
+      literals.filter((l) => names.includes(l ?? '')).map((l) => `${file}: "${l}"`),
+    );
+    console.log(`${templates.length} templates searched for ${names.length} add-on and app names`);
+    expect(templates.length).toBeGreaterThanOrEqual(5);
+    expect(names.length).toBeGreaterThan(25);
+    expect(named).toEqual([]);
+  });
+});
+
 describe('the app of apps refuses', () => {
   it('to render without the cluster facts, naming the file', () => {
     expect(refusal(root, { values: ['envs/dev/values.yaml'], namespace: 'argocd' })).toContain(
       'argocd-apps: envs/dev/cluster.yaml is missing or empty',
     );
+  });
+
+  it('a clusterValues template that does not parse, naming the app', () => {
+    const broken = join(scratch, 'broken-cluster-values.yaml');
+    writeFileSync(broken, 'apps:\n  frontend:\n    clusterValues: "image: ["\n');
+    expect(
+      refusal(root, {
+        values: [...values('dev'), broken],
+        namespace: 'argocd',
+      }),
+    ).toContain('argocd-apps: clusterValues of frontend:');
   });
 
   it('to deploy an app without its image tag, naming the file', () => {

@@ -125,10 +125,14 @@ export class Database {
 
   /** A rejected password may mean the files already hold the rotated one: re-read and retry once. */
   private async withFreshCredentials<T>(run: () => Promise<T>): Promise<T> {
+    const tried = this.pool;
     try {
       return await run();
     } catch (error) {
-      if (!isAuthenticationFailure(error) || !this.options.credentials.refresh()) throw error;
+      if (!isAuthenticationFailure(error)) throw error;
+      // The file watcher may have swapped the pool while this attempt was refused: that is
+      // a fresh pool already, with nothing left for refresh() to find.
+      if (this.pool === tried && !this.options.credentials.refresh()) throw error;
       this.options.logger.info(
         'database rejected the credentials; retrying with the re-read files',
       );

@@ -78,7 +78,7 @@ describe('environments', () => {
     }
   });
 
-  it('every environment a workflow names is defined here', () => {
+  it('every environment a workflow names is defined here', (t) => {
     let used = 0;
     for (const [file, workflow] of Object.entries(workflows)) {
       for (const [id, job] of Object.entries(workflow.jobs)) {
@@ -88,10 +88,11 @@ describe('environments', () => {
         }
       }
     }
+    t.diagnostic(`${used} environment uses in ${Object.keys(workflows).length} workflows`);
     assert.ok(used >= 4, `${used} environments used`);
   });
 
-  it("the App's key is read only by jobs in an environment that holds it", () => {
+  it("the App's key is read only by jobs in an environment that holds it", (t) => {
     let readers = 0;
     for (const [file, workflow] of Object.entries(workflows)) {
       for (const [id, job] of Object.entries(workflow.jobs)) {
@@ -104,6 +105,7 @@ describe('environments', () => {
         }
       }
     }
+    t.diagnostic(`${readers} jobs read the App's key`);
     assert.ok(readers >= 2, `${readers} jobs read the App's key`);
   });
 });

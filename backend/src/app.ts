@@ -15,7 +15,7 @@ import type { Metrics } from './metrics.js';
 import { infoRouter } from './routes/info.js';
 import { apiRouteTemplates, openApiRouter } from './routes/openapi.js';
 import { probesRouter } from './routes/probes.js';
-import { tasksRouter } from './routes/tasks.js';
+import { tasksRouter } from './tasks/routes.js';
 import type { WatchedFiles } from './secrets/watched-files.js';
 import type { TaskRepository } from './tasks/repository.js';
 

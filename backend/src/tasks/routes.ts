@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { HttpProblem } from '../http/problem.js';
 import { parseInput } from '../http/validate.js';
-import { IdempotencyConflict, type TaskRepository } from '../tasks/repository.js';
+import { IdempotencyConflict, type TaskRepository } from './repository.js';
 import {
   createTaskSchema,
   idempotencyKeySchema,
@@ -10,7 +10,7 @@ import {
   taskIdSchema,
   updateTaskSchema,
   type Task,
-} from '../tasks/schema.js';
+} from './schema.js';
 
 /** Cursors are opaque to clients: the position of the last item seen, base64url-encoded. */
 export function encodeCursor(seq: string): string {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.js';
 import { admin, createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
-import { decodeCursor, encodeCursor, parseIfMatch } from './tasks.js';
+import { decodeCursor, encodeCursor, parseIfMatch } from './routes.js';
 
 let database: TestDatabase;
 let t: TestApp;

@@ -67,6 +67,9 @@ describe('metrics', () => {
       .expect(201);
     await request(t.app).get(`/api/tasks/${created.body.id}`).expect(200);
     await request(t.app).get('/api/tasks/not-a-uuid').expect(400);
+    await request(t.app).get('/api/info').expect(200);
+    await request(t.app).get('/api/nothing/here').expect(404);
+    await request(t.app).get('/wp-admin/setup.php').expect(404);
     await request(t.app).get('/health').expect(200);
     await request(t.app).get('/ready').expect(200);
     const text = await t.metrics.registry.metrics();
@@ -80,6 +83,14 @@ describe('metrics', () => {
     expect(text).toMatch(
       /^http_request_duration_seconds_count\{method="GET",route="\/api\/tasks\/:id",status_code="400"\} 1$/m,
     );
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="\/api\/info",status_code="200"\} 1$/m,
+    );
+    // Unmatched paths share one label, whatever a scanner sends.
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} 2$/m,
+    );
+    expect(text).not.toContain('wp-admin');
     expect(text).not.toContain(created.body.id);
     expect(text).not.toMatch(/route="\/(health|ready|startup)"/);
     expect(text).toMatch(/^db_query_duration_seconds_count\{operation="tasks.create"\} 1$/m);

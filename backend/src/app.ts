@@ -9,11 +9,11 @@ import { requireJsonBody } from './http/content-type.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRateLimit } from './http/rate-limit.js';
 import { requestId } from './http/request-id.js';
-import { requestMetrics, routeMatcher } from './http/request-metrics.js';
+import { recordRouteBase, requestMetrics } from './http/request-metrics.js';
 import type { LifecycleState } from './lifecycle/state.js';
 import type { Metrics } from './metrics.js';
 import { infoRouter } from './routes/info.js';
-import { apiRouteTemplates, openApiRouter } from './routes/openapi.js';
+import { openApiRouter } from './routes/openapi.js';
 import { probesRouter } from './routes/probes.js';
 import { tasksRouter } from './tasks/routes.js';
 import type { WatchedFiles } from './secrets/watched-files.js';
@@ -45,7 +45,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(probesRouter(state));
 
-  app.use(requestMetrics(metrics, routeMatcher(apiRouteTemplates())));
+  app.use(requestMetrics(metrics));
   app.use(
     pinoHttp({
       logger,
@@ -76,9 +76,9 @@ export function createApp(deps: AppDependencies): Express {
       type: ['application/json', 'application/merge-patch+json'],
     }),
   );
-  api.use('/tasks', tasksRouter(tasks));
-  api.use('/info', infoRouter(config, state));
-  api.use('/openapi.json', openApiRouter(config.build.version));
+  api.use('/tasks', recordRouteBase, tasksRouter(tasks));
+  api.use('/info', recordRouteBase, infoRouter(config, state));
+  api.use('/openapi.json', recordRouteBase, openApiRouter(config.build.version));
   app.use('/api', api);
 
   app.use(notFound);

@@ -205,12 +205,6 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   };
 }
 
-/** The route templates of the API, in Express form, for the route label of the request metrics. */
-export function apiRouteTemplates(): string[] {
-  const document = buildOpenApiDocument('') as { paths: Record<string, unknown> };
-  return Object.keys(document.paths).map((path) => path.replace(/\{(\w+)\}/g, ':$1'));
-}
-
 export function openApiRouter(version: string): Router {
   const body = JSON.stringify(buildOpenApiDocument(version));
   const router = Router();

@@ -39,7 +39,6 @@ module "state_bucket" {
   lifecycle_rule = [{
     id                                     = "old-state-versions"
     enabled                                = true
-    filter                                 = {}
     noncurrent_version_expiration          = { days = 90 }
     abort_incomplete_multipart_upload_days = 1
   }]

@@ -19,7 +19,7 @@ variable "github_repository" {
 }
 
 variable "environments" {
-  description = "Environments the apply role may change; each is a GitHub environment terraform-<name> limited to main."
+  description = "Environments, each with its own plan and apply roles; terraform-<name> is the GitHub environment (limited to main) that applies it."
   type        = list(string)
   default     = ["dev", "prod"]
 
@@ -33,4 +33,15 @@ variable "app_repositories" {
   description = "ECR repositories of the app images (the release role pushes to these only)."
   type        = list(string)
   default     = ["tbyte/backend", "tbyte/frontend"]
+}
+
+variable "pull_request_plan_environment" {
+  description = "The environment planned on every pull request; the others plan only after a reviewer approves the run in the GitHub environment terraform-plan-<env>."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = contains(var.environments, var.pull_request_plan_environment)
+    error_message = "pull_request_plan_environment must be one of the environments."
+  }
 }

@@ -19,8 +19,9 @@ variable "environment" {
 }
 
 variable "kubernetes_version" {
-  description = "EKS Kubernetes version, one in standard support."
+  description = "EKS Kubernetes version as 1.NN; null (the default) follows hack/k8s/kubernetes-version.json."
   type        = string
+  default     = null
 }
 
 variable "vpc_cidr" {

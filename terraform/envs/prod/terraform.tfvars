@@ -2,7 +2,6 @@
 # (TF_VAR_developers_role_arn, TF_VAR_public_access_cidrs), so no account ID or address is in git.
 region                = "eu-west-1"
 environment           = "prod"
-kubernetes_version    = "1.35"
 vpc_cidr              = "10.20.0.0/16"
 availability_zone_ids = ["euw1-az1", "euw1-az2", "euw1-az3"]
 # A NAT gateway per zone: egress survives a zone's outage.

@@ -6,7 +6,7 @@ module "eks" {
   version = "21.19.0"
 
   name               = local.name
-  kubernetes_version = var.kubernetes_version
+  kubernetes_version = local.kubernetes_version
 
   endpoint_private_access      = true
   endpoint_public_access       = true
@@ -27,7 +27,8 @@ module "eks" {
   control_plane_subnet_ids = module.vpc.private_subnets
 
   authentication_mode                      = "API"
-  enable_cluster_creator_admin_permissions = true
+  enable_cluster_creator_admin_permissions = false
+  iam_role_permissions_boundary            = local.permissions_boundary
   enable_irsa                              = true
 
   addons = {
@@ -55,6 +56,8 @@ module "eks" {
       max_size       = var.system_node_group.max_size
       desired_size   = var.system_node_group.desired_size
       iam_role_name  = "${local.name}-system-nodes"
+
+      iam_role_permissions_boundary = local.permissions_boundary
       labels = {
         "tbyte.io/node-role" = "system"
       }
@@ -67,8 +70,19 @@ module "eks" {
     }
   }
 
+  # Terraform manages no Kubernetes object, so the role that applies gets a read-only view of
+  # this cluster (to inspect what it built), and cluster admins are the listed roles only.
   access_entries = merge(
     {
+      terraform = {
+        principal_arn = local.apply_role_arn
+        policy_associations = {
+          view = {
+            policy_arn   = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
+            access_scope = { type = "cluster" }
+          }
+        }
+      }
       developers = {
         principal_arn     = var.developers_role_arn
         kubernetes_groups = ["tbyte:developers"]

@@ -106,8 +106,10 @@ module "irsa" {
 
   for_each = local.service_accounts
 
-  name            = "${local.name}-${each.key}"
-  use_name_prefix = false
+  name                 = "${local.name}-${each.key}"
+  policy_name          = "${local.name}-${each.key}"
+  use_name_prefix      = false
+  permissions_boundary = local.permissions_boundary
 
   oidc_providers = {
     cluster = {
@@ -130,8 +132,9 @@ module "cloudwatch_agent_role" {
   source  = "terraform-aws-modules/iam/aws//modules/iam-role"
   version = "6.5.0"
 
-  name            = "${local.name}-cloudwatch-agent"
-  use_name_prefix = false
+  name                 = "${local.name}-cloudwatch-agent"
+  use_name_prefix      = false
+  permissions_boundary = local.permissions_boundary
 
   trust_policy_permissions = {
     PodIdentity = {

@@ -8,19 +8,23 @@ module "karpenter" {
 
   cluster_name = module.eks.cluster_name
 
-  namespace                       = "karpenter"
-  service_account                 = "karpenter"
-  create_pod_identity_association = true
-  iam_role_name                   = "${local.name}-karpenter"
+  namespace                         = "karpenter"
+  service_account                   = "karpenter"
+  create_pod_identity_association   = true
+  iam_role_name                     = "${local.name}-karpenter"
+  iam_policy_name                   = "${local.name}-karpenter-controller"
+  iam_role_permissions_boundary_arn = local.permissions_boundary
 
-  node_iam_role_use_name_prefix = false
-  node_iam_role_name            = "${local.name}-karpenter-node"
+  node_iam_role_use_name_prefix      = false
+  node_iam_role_name                 = "${local.name}-karpenter-node"
+  node_iam_role_permissions_boundary = local.permissions_boundary
   node_iam_role_additional_policies = {
     AmazonSSMManagedInstanceCore = "arn:${local.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
   }
 
   queue_name              = "${local.name}-karpenter"
   enable_spot_termination = true
+  rule_name_prefix        = "${local.name}-"
 
   tags = local.tags
 }

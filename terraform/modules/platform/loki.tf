@@ -27,7 +27,6 @@ module "loki_bucket" {
   lifecycle_rule = [{
     id                                     = "expire-after-retention"
     enabled                                = true
-    filter                                 = {}
     expiration                             = { days = 45 }
     abort_incomplete_multipart_upload_days = 1
   }]

@@ -18,6 +18,11 @@ locals {
   partition  = data.aws_partition.current.partition
   azs        = data.aws_availability_zones.selected.names
 
+  # Made by terraform/bootstrap (roles.tf) for this environment: the boundary every role created
+  # here carries, and the role the terraform workflow applies with.
+  permissions_boundary = "arn:${local.partition}:iam::${local.account_id}:policy/tbyte-github-boundary-${var.environment}"
+  apply_role_arn       = "arn:${local.partition}:iam::${local.account_id}:role/tbyte-github-apply-${var.environment}"
+
   tags = merge(var.tags, {
     "app.kubernetes.io/part-of" = "tbyte"
     environment                 = var.environment

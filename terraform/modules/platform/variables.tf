@@ -9,12 +9,16 @@ variable "environment" {
 }
 
 variable "kubernetes_version" {
-  description = "EKS Kubernetes version (one in standard support)."
+  description = "EKS Kubernetes version as 1.NN; null takes the minor of hack/k8s/kubernetes-version.json. Must be in EKS standard support at plan time."
   type        = string
+  default     = null
 
   validation {
-    condition     = can(regex("^1\\.(3[3-9])$", var.kubernetes_version))
-    error_message = "kubernetes_version must be 1.33 or newer, as 1.NN."
+    condition = (
+      contains(keys(local.kubernetes_support), coalesce(var.kubernetes_version, local.kubernetes_pin_minor))
+      && timecmp(plantimestamp(), "${try(local.kubernetes_support[coalesce(var.kubernetes_version, local.kubernetes_pin_minor)].end, "1970-01-01")}T00:00:00Z") < 0
+    )
+    error_message = "kubernetes_version must be a version listed in hack/k8s/kubernetes-version.json (eksStandardSupport) whose EKS standard support has not ended."
   }
 }
 

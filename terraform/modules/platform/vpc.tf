@@ -32,6 +32,8 @@ module "vpc" {
   create_flow_log_cloudwatch_log_group            = true
   create_flow_log_cloudwatch_iam_role             = true
   vpc_flow_log_iam_role_name                      = "${local.name}-flow-logs"
+  vpc_flow_log_iam_policy_name                    = "${local.name}-flow-logs"
+  vpc_flow_log_permissions_boundary               = local.permissions_boundary
   flow_log_max_aggregation_interval               = 60
   flow_log_cloudwatch_log_group_retention_in_days = var.log_retention_days
   flow_log_cloudwatch_log_group_kms_key_id        = module.kms["logs"].key_arn

@@ -19,6 +19,25 @@ function fromBodyParser(error: { type?: unknown; status?: unknown }): HttpProble
   }
 }
 
+/**
+ * Other client errors raised by Express and its parsers (a 4xx status: a body that does not
+ * inflate, a path that does not decode) keep their status, with a generic detail.
+ */
+function fromClientError(error: { status?: unknown }): HttpProblem | undefined {
+  const { status } = error;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  return new HttpProblem(status, 'The request cannot be processed as sent.');
+}
+
+/**
+ * PostgreSQL refusing a value (22003 numeric_value_out_of_range, 22P02
+ * invalid_text_representation) means an input slipped past validation: the client's to fix.
+ */
+function fromRefusedValue(error: { code?: unknown }): HttpProblem | undefined {
+  if (error.code !== '22003' && error.code !== '22P02') return undefined;
+  return new HttpProblem(400, 'A value in the request is out of range or malformed.');
+}
+
 export const notFound: RequestHandler = (req) => {
   throw new HttpProblem(404, `Nothing is served at ${req.method} ${req.path}.`);
 };
@@ -34,9 +53,16 @@ export function errorHandler(): ErrorRequestHandler {
       sendProblem(req, res, error);
       return;
     }
-    const parserProblem = fromBodyParser(error as { type?: unknown });
-    if (parserProblem) {
-      sendProblem(req, res, parserProblem);
+    const clientProblem =
+      fromBodyParser(error as { type?: unknown }) ?? fromClientError(error as { status?: unknown });
+    if (clientProblem) {
+      sendProblem(req, res, clientProblem);
+      return;
+    }
+    const refused = fromRefusedValue(error as { code?: unknown });
+    if (refused) {
+      req.log.warn({ err: error }, 'the database refused a value that passed validation');
+      sendProblem(req, res, refused);
       return;
     }
     if (isDatabaseUnavailable(error)) {

@@ -315,6 +315,8 @@ describe('unknown paths', () => {
 describe('cursor and If-Match parsing', () => {
   it('round-trips a cursor', () => {
     expect(decodeCursor(encodeCursor('12345'))).toBe('12345');
+    expect(decodeCursor(encodeCursor('9223372036854775807'))).toBe('9223372036854775807');
+    expect(() => decodeCursor(encodeCursor('9223372036854775808'))).toThrow('cursor');
   });
 
   it('reads strong tags, * and lists; ignores weak tags', () => {
@@ -322,6 +324,8 @@ describe('cursor and If-Match parsing', () => {
     expect(parseIfMatch('"3"')).toEqual([3]);
     expect(parseIfMatch('"3", "4"')).toEqual([3, 4]);
     expect(parseIfMatch('W/"3"')).toEqual([]);
+    expect(parseIfMatch('"9999999999"')).toEqual([]);
+    expect(parseIfMatch('"2147483647"')).toEqual([2147483647]);
     expect(() => parseIfMatch('3')).toThrow('If-Match');
   });
 });

@@ -17,11 +17,17 @@ export function encodeCursor(seq: string): string {
   return Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
 }
 
+const maxBigint = 2n ** 63n - 1n;
+const maxInteger = 2 ** 31 - 1;
+
 export function decodeCursor(cursor: string): string {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     const seq = (decoded as { s?: unknown } | null)?.s;
-    if (typeof seq === 'string' && /^[1-9]\d{0,18}$/.test(seq)) return seq;
+    // The column is a bigint: a larger number is not one this API issued.
+    if (typeof seq === 'string' && /^[1-9]\d{0,18}$/.test(seq) && BigInt(seq) <= maxBigint) {
+      return seq;
+    }
   } catch {
     // falls through to the problem below
   }
@@ -48,7 +54,9 @@ export function parseIfMatch(header: string): number[] | undefined {
         errors: [{ field: 'If-Match', message: 'is not a list of entity tags' }],
       });
     }
-    versions.push(Number(match[1]));
+    const version = Number(match[1]);
+    // The column is an integer: a larger tag was never issued, so, like a weak tag, it never matches.
+    if (version <= maxInteger) versions.push(version);
   }
   return versions;
 }

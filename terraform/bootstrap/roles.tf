@@ -1,9 +1,9 @@
 # The roles GitHub Actions assumes, each trusted for one kind of run and, where it touches an
 # environment, for that environment only:
 #   plan-<env>    - reads what the environment's stack refreshes (Describe/List/Get, scoped) and
-#                   its own state, and takes the state lock. The plan of
-#                   var.pull_request_plan_environment runs on every pull request; the others wait
-#                   for a reviewer in the GitHub environment terraform-plan-<env>.
+#                   its own state, and takes the state lock. var.pull_request_plan_environment is
+#                   planned on every pull request; the others only from main, in the GitHub
+#                   environment terraform-<env>, after a reviewer approves the run.
 #   apply-<env>   - the GitHub environment terraform-<env> (limited to main): changes that
 #                   environment's resources (names tbyte-<env>-*, tag environment=<env>), never the
 #                   other environments' nor any tbyte-github-* identity, and creates roles only under
@@ -16,7 +16,7 @@ locals {
   # One role per environment and purpose; the subject is the only run GitHub signs it for.
   ci_roles = merge(
     { for env in var.environments : "plan-${env}" => {
-      subject  = env == var.pull_request_plan_environment ? "${var.github_repository}:pull_request" : "${var.github_repository}:environment:terraform-plan-${env}"
+      subject  = env == var.pull_request_plan_environment ? "${var.github_repository}:pull_request" : "${var.github_repository}:environment:terraform-${env}"
       policies = ["plan-${env}", "state-plan-${env}"]
     } },
     { for env in var.environments : "apply-${env}" => {

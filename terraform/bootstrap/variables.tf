@@ -36,7 +36,7 @@ variable "app_repositories" {
 }
 
 variable "pull_request_plan_environment" {
-  description = "The environment planned on every pull request; the others plan only after a reviewer approves the run in the GitHub environment terraform-plan-<env>."
+  description = "The environment planned on every pull request; the others are planned only from main, in the GitHub environment terraform-<env> (a reviewer approves the run)."
   type        = string
   default     = "dev"
 

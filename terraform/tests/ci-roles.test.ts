@@ -4,7 +4,10 @@
 // creates under the boundary, and the plan role reading metadata only.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { moduleTypes, noCalls, providerCalls } from './apply-actions.js';
-import { all, labels, one, parseStack, type Body, type Stack } from './hcl.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { all, labels, one, parseStack, repoRoot, type Body, type Stack } from './hcl.js';
 import {
   account,
   decide,
@@ -123,20 +126,45 @@ describe('trust', () => {
     expect(text).toContain('"plan-${env}" => {');
     expect(text).toContain('subject  = "${var.github_repository}:environment:terraform-${env}"');
     expect(text).toContain(
-      'env == var.pull_request_plan_environment ? "${var.github_repository}:pull_request" : "${var.github_repository}:environment:terraform-plan-${env}"',
+      'env == var.pull_request_plan_environment ? "${var.github_repository}:pull_request" : "${var.github_repository}:environment:terraform-${env}"',
     );
     const role = one(bootstrap, 'module', 'ci_role');
     expect(role.oidc_subjects).toEqual(['${each.value.subject}']);
     expect(role.for_each).toBe('${local.ci_roles}');
-    // What the expressions give for the default environments: one subject per role, none shared.
-    const subjects = Object.fromEntries(
-      environments.flatMap((env) => [
-        [`plan-${env}`, env === 'dev' ? 'pull_request' : `environment:terraform-plan-${env}`],
-        [`apply-${env}`, `environment:terraform-${env}`],
-      ]),
-    );
-    expect(new Set(Object.values(subjects)).size).toBe(Object.keys(subjects).length);
+    // What the expressions give for the default environments: no subject shared by two.
+    const subjects = environments.map((env) => ({
+      env,
+      plan: env === 'dev' ? 'pull_request' : `environment:terraform-${env}`,
+      apply: `environment:terraform-${env}`,
+    }));
+    for (const { env, plan, apply } of subjects)
+      for (const other of subjects.filter((s) => s.env !== env))
+        expect([other.plan, other.apply], env).not.toContain(
+          plan === 'pull_request' ? apply : plan,
+        );
     expect(one(bootstrap, 'variable', 'pull_request_plan_environment').default).toBe('dev');
+  });
+
+  it('the terraform workflow plans only that environment on pull requests, the others in their reviewed environment', () => {
+    const workflow = parseYaml(
+      readFileSync(join(repoRoot, '.github/workflows/terraform.yml'), 'utf8'),
+    ) as Body;
+    const plan = workflow.jobs.plan as Body;
+    expect(plan.if).toBe("github.event_name == 'pull_request'");
+    expect(plan.environment).toBeUndefined();
+    expect(plan.strategy.matrix.environment).toEqual([
+      one(bootstrap, 'variable', 'pull_request_plan_environment').default,
+    ]);
+    const reviewed = workflow.jobs['plan-reviewed'] as Body;
+    expect(reviewed.if).toBe("github.event_name == 'push'");
+    expect(reviewed.environment).toBe('terraform-${{ matrix.environment }}');
+    const planned = [
+      ...(plan.strategy.matrix.environment as string[]),
+      ...(reviewed.strategy.matrix.environment as string[]),
+    ];
+    expect(planned.sort()).toEqual([...environments].sort());
+    expect(workflow.jobs.apply.needs).toBe('plan-reviewed');
+    expect(workflow.jobs.apply.environment).toBe('terraform-${{ matrix.environment }}');
   });
 });
 

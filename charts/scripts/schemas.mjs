@@ -392,7 +392,12 @@ const frontend = obj(
         { uniqueItems: true },
       ),
       trustedProxies: list(
-        'CIDRs of the hops in front of nginx, which alone may name the client (X-Forwarded-For) and continue a trace.',
+        'CIDRs of the hops in front of nginx, which alone may name the client (X-Forwarded-For).',
+        { type: 'string', pattern: '^[0-9a-fA-F.:]+(/[0-9]+)?$' },
+        { uniqueItems: true },
+      ),
+      traceHops: list(
+        'CIDRs of the hops that start traces and request ids themselves, whose traceparent and X-Request-Id nginx continues.',
         { type: 'string', pattern: '^[0-9a-fA-F.:]+(/[0-9]+)?$' },
         { uniqueItems: true },
       ),

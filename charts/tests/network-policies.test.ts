@@ -1,6 +1,9 @@
 // Each component's NetworkPolicy holds exactly the design's rules, and nothing wider.
 import { describe, expect, it } from 'vitest';
-import { only, refusal, render } from './helm.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { chartsDir, only, refusal, render } from './helm.js';
 
 const dns = {
   to: [
@@ -180,7 +183,18 @@ describe('platform NetworkPolicies', () => {
     expect(scraper.podSelector).toEqual(prometheus.podSelector);
     expect(scraper.egress).toContainEqual({ to: [namespace('tbyte')], ports: tcp(9090) });
     expect(scraper.egress).toContainEqual({ to: [namespace('vault')], ports: tcp(8200) });
-    expect(scraper.egress?.length).toBe(9);
+    // One rule per namespace that declares metrics ports, each on exactly those ports.
+    const metricsPorts = (
+      parse(readFileSync(join(chartsDir, 'platform/values.yaml'), 'utf8')) as {
+        networkPolicies: { metricsPorts: Record<string, number[]> };
+      }
+    ).networkPolicies.metricsPorts;
+    expect(Object.keys(metricsPorts).length).toBeGreaterThan(5);
+    expect(scraper.egress).toEqual(
+      Object.keys(metricsPorts)
+        .sort()
+        .map((name) => ({ to: [namespace(name)], ports: tcp(...(metricsPorts[name] ?? [])) })),
+    );
     expect(find('monitoring', 'platform-flow-monitoring-to-vpc').egress).toEqual([
       { to: [{ ipBlock: { cidr: '10.10.0.0/16' } }], ports: tcp(9100, 10250, 12345) },
     ]);
@@ -216,6 +230,7 @@ describe("the frontend's nginx trusts what may reach it", () => {
     const defaults = env([]);
     expect(defaults.NGINX_SERVER_NAMES).toBe('tbyte.local');
     expect(defaults.NGINX_TRUSTED_PROXIES).toBe('');
+    expect(defaults.NGINX_TRACE_HOPS).toBe('');
   });
 
   it('behind the ALB or the ingress controller, trusts the VPC the NetworkPolicy admits from', () => {
@@ -229,5 +244,7 @@ describe("the frontend's nginx trusts what may reach it", () => {
     expect(admitted).toEqual(['10.20.0.0/16']);
     expect(prod.NGINX_TRUSTED_PROXIES?.split(',')).toEqual(admitted);
     expect(env(['examples/values-dev.yaml']).NGINX_TRUSTED_PROXIES).toBe('10.10.0.0/16');
+    // The ingress controller and the ALB pass their client's trace headers on: no trace hop.
+    expect(prod.NGINX_TRACE_HOPS).toBe('');
   });
 });

@@ -192,7 +192,7 @@ test.describe('nginx (the frontend container configuration)', () => {
     }
   });
 
-  test('starts the trace and request ids itself and names the peer, unless from a trusted hop', async () => {
+  test('starts the trace and request ids itself and names the peer, unless from a trusted hop or trace hop', async () => {
     const sent = {
       'X-Forwarded-For': '198.51.100.7, 203.0.113.9',
       'X-Request-Id': 'chosen-by-client',
@@ -217,10 +217,28 @@ test.describe('nginx (the frontend container configuration)', () => {
       await direct.stop();
     }
 
-    const behindProxy = await nginxBeforeEcho({ NGINX_TRUSTED_PROXIES: '127.0.0.1/32' });
+    // An ingress controller that passes its client's headers on: it names the client, but the
+    // ids stay nginx's own.
+    const behindIngress = await nginxBeforeEcho({ NGINX_TRUSTED_PROXIES: '127.0.0.1/32' });
+    try {
+      const got = await behindIngress.forwarded('/api/x', sent);
+      // The right-most address the trusted hop did not add is the client.
+      expect(got['x-forwarded-for']).toBe('203.0.113.9');
+      expect(got['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+      expect(got.traceparent).toBe(
+        `00-${got['x-request-id']}-${got['x-request-id']?.slice(16)}-01`,
+      );
+      expect(got.tracestate).toBeUndefined();
+    } finally {
+      await behindIngress.stop();
+    }
+
+    const behindProxy = await nginxBeforeEcho({
+      NGINX_TRUSTED_PROXIES: '127.0.0.1/32',
+      NGINX_TRACE_HOPS: '127.0.0.1',
+    });
     try {
       const got = await behindProxy.forwarded('/api/x', sent);
-      // The right-most address the trusted hop did not add is the client.
       expect(got['x-forwarded-for']).toBe('203.0.113.9');
       expect(got['x-request-id']).toBe('chosen-by-client');
       expect(got.traceparent).toBe(clientTraceparent);

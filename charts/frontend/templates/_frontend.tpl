@@ -12,6 +12,8 @@
   value: {{ prepend .Values.edge.extraServerNames .Values.ingress.host | uniq | join " " | quote }}
 - name: NGINX_TRUSTED_PROXIES
   value: {{ join "," .Values.edge.trustedProxies | quote }}
+- name: NGINX_TRACE_HOPS
+  value: {{ join "," .Values.edge.traceHops | quote }}
 {{- if .Values.apiKey.enabled }}
 - name: API_KEY_FILE
   value: /mnt/secrets/api/{{ .Values.apiKey.vault.key }}

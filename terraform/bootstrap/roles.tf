@@ -361,8 +361,9 @@ data "aws_iam_policy_document" "apply" {
 }
 
 # The most any role created by an environment's apply may do, whatever policies it is given: the
-# services the workloads and the cluster use, IAM limited to passing roles and Karpenter's
-# instance profiles, and never the CI identities.
+# services the workloads and the cluster use, IAM limited to passing roles, Karpenter's instance
+# profiles and the server certificates the load balancer controller reads, and never the CI
+# identities.
 data "aws_iam_policy_document" "boundary" {
   # checkov:skip=CKV_AWS_107: a boundary caps the roles under it; iam:PassRole is what Karpenter and EKS need to use the node roles
   # checkov:skip=CKV_AWS_108: the boundary caps, it grants nothing; Loki's and the backend's own policies name their bucket and secret
@@ -387,8 +388,9 @@ data "aws_iam_policy_document" "boundary" {
     sid = "NodeRolesAndProfiles"
     actions = [
       "iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:CreateServiceLinkedRole",
-      "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:GetRole", "iam:ListInstanceProfiles",
-      "iam:PassRole", "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
+      "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:GetRole", "iam:GetServerCertificate",
+      "iam:ListInstanceProfiles", "iam:ListServerCertificates", "iam:PassRole",
+      "iam:RemoveRoleFromInstanceProfile", "iam:TagInstanceProfile",
     ]
     resources = ["*"]
   }

@@ -325,6 +325,55 @@ describe.each(environments)('the %s roles', (env) => {
   });
 });
 
+describe.each(environments)('the %s boundary', (env) => {
+  it('lets no role under it create or widen identities, nor touch the CI identities', () => {
+    const policy = statements(bootstrap, 'boundary', env);
+    let checked = 0;
+    for (const action of [
+      'iam:CreateRole',
+      'iam:AttachRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:CreatePolicyVersion',
+      'iam:CreateUser',
+      'iam:CreateAccessKey',
+      'iam:UpdateAssumeRolePolicy',
+    ]) {
+      expect(
+        decide(policy, { action, resource: `${iam}:role/tbyte-${env}-backend` }),
+        action,
+      ).not.toBe('allowed');
+      checked += 1;
+    }
+    for (const name of [
+      'role/tbyte-github-release',
+      `role/tbyte-github-apply-${env}`,
+      `policy/tbyte-github-boundary-${env}`,
+    ]) {
+      expect(decide(policy, { action: 'iam:PassRole', resource: `${iam}:${name}` }), name).toBe(
+        'denied',
+      );
+      checked += 1;
+    }
+    // What the workloads need still passes: Karpenter's profiles and node role, the controllers' calls.
+    for (const action of [
+      'iam:PassRole',
+      'iam:CreateInstanceProfile',
+      'ec2:RunInstances',
+      'elasticloadbalancing:CreateLoadBalancer',
+      'iam:ListServerCertificates',
+      'sqs:ReceiveMessage',
+      'pricing:GetProducts',
+    ]) {
+      expect(
+        decide(policy, { action, resource: `${iam}:role/tbyte-${env}-karpenter-node` }),
+        action,
+      ).toBe('allowed');
+      checked += 1;
+    }
+    expect(checked).toBe(17);
+  });
+});
+
 describe('the environment uses the bootstrap', () => {
   it('names the boundary and the apply role as the bootstrap makes them', () => {
     const locals = Object.assign({}, ...all(platform, 'locals')) as Body;

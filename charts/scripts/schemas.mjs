@@ -686,6 +686,31 @@ const edge = obj('Values of the edge chart.', {
   annotations: stringMap('More alb.ingress.kubernetes.io annotations.'),
 });
 
+const imagePolicy = obj('Values of the image-policy chart.', {
+  namespaces: list(
+    'Namespaces whose pods must run signed or excepted images.',
+    { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
+    { minItems: 1, uniqueItems: true },
+  ),
+  signedImages: obj("This project's images and their signer.", {
+    repositories: list(
+      'Image repositories (registry/path, no tag) whose images must carry the signature.',
+      { type: 'string', pattern: '^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+$' },
+      { uniqueItems: true },
+    ),
+    issuer: url('OIDC issuer of the keyless signing identity.'),
+    subject: str('Identity in the signing certificate (the release workflow on main).', {
+      pattern: '^https://github.com/[^/]+/[^/]+/\\.github/workflows/[^@]+@refs/heads/[^\\s]+$',
+    }),
+    rekorUrl: url('Transparency log the signature is recorded in.'),
+  }),
+  unsignedImages: list('Image references (wildcards allowed) admitted unsigned.', {
+    type: 'string',
+    minLength: 1,
+  }),
+  webhookTimeoutSeconds: int('Seconds the API server waits for a verification.', 1, 30),
+});
+
 const charts = {
   backend,
   frontend,
@@ -694,6 +719,7 @@ const charts = {
   'cluster-nodes': clusterNodes,
   'vault-config': vaultConfig,
   edge,
+  'image-policy': imagePolicy,
 };
 const problems = [];
 

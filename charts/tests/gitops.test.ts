@@ -23,6 +23,7 @@ import {
   contentsOf,
 } from '../../argocd-apps/tests/tree-checks.mjs';
 import { chartsDir, helm, kubeVersion, refusal, render, type K8sObject } from './helm.js';
+import { matchesImage } from './image-references.js';
 
 const repoRoot = join(chartsDir, '..');
 const fixtures = join(chartsDir, 'tests/fixtures');
@@ -60,6 +61,15 @@ const trees = Object.fromEntries(
 const applications = (environment: string) =>
   (trees[environment] ?? []).filter((o) => o.kind === 'Application');
 const wave = (app: K8sObject) => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+/** The objects of a local chart's Application, rendered with the values it gives the chart. */
+function renderApplication(environment: string, app: K8sObject): K8sObject[] {
+  const file = join(scratch, `${environment}-${app.metadata.name}.yaml`);
+  writeFileSync(file, JSON.stringify(app.spec.source.helm.valuesObject));
+  return render(`../${app.spec.source.path as string}`, {
+    values: [file],
+    namespace: app.spec.destination.namespace,
+  });
+}
 const rootValues = parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'), 'utf8')) as {
   repoURL: string;
   platformNamespaces: string[];
@@ -84,6 +94,7 @@ const expectedWaves: Record<string, number> = {
   edge: 1,
   'argo-rollouts': 1,
   vpa: 1,
+  kyverno: 1,
   'kube-prometheus-stack': 2,
   loki: 2,
   alloy: 2,
@@ -93,6 +104,7 @@ const expectedWaves: Record<string, number> = {
   jaeger: 2,
   vault: 2,
   'vault-config': 2,
+  'image-policy': 2,
   'amazon-cloudwatch-observability': 2,
   postgresql: 3,
   backend: 4,
@@ -193,6 +205,7 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
         'cluster-nodes',
         'edge',
         'frontend',
+        'image-policy',
         'platform',
         'vault-config',
         ...(environment === 'dev' ? ['postgresql'] : []),
@@ -201,14 +214,36 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
     for (const app of local) {
       const path = app.spec.source.path as string;
       expect(existsSync(join(repoRoot, path, 'Chart.yaml')), path).toBe(true);
-      const file = join(scratch, `${environment}-${app.metadata.name}.yaml`);
-      writeFileSync(file, JSON.stringify(app.spec.source.helm.valuesObject));
-      const objects = render(`../${path}`, {
-        values: [file],
-        namespace: app.spec.destination.namespace,
-      });
-      expect(objects.length, path).toBeGreaterThan(0);
+      expect(renderApplication(environment, app).length, path).toBeGreaterThan(0);
     }
+  });
+
+  it('admits, under its image policy, every image it deploys into tbyte, and only those', () => {
+    const policyApp = apps.find((a) => a.metadata.name === 'image-policy');
+    if (!policyApp) throw new Error('no image-policy Application');
+    const policy = renderApplication(environment, policyApp).find(
+      (o) => o.kind === 'ClusterPolicy',
+    );
+    const rule = policy?.spec.rules.find(
+      (r: { name: string }) => r.name === 'only-signed-or-excepted-images',
+    );
+    const patterns: string[] = rule.validate.foreach[0].deny.conditions.all[0].value;
+    const images = apps
+      .filter((app) => app.spec.destination.namespace === 'tbyte')
+      .flatMap((app) => renderApplication(environment, app))
+      .flatMap((o): { image: string }[] => {
+        const pod = o.spec?.template?.spec as
+          { initContainers?: { image: string }[]; containers?: { image: string }[] } | undefined;
+        return pod ? [...(pod.initContainers ?? []), ...(pod.containers ?? [])] : [];
+      })
+      .map((container) => container.image);
+    const refused = images.filter((image) => !patterns.some((p) => matchesImage(p, image)));
+    console.log(
+      `${environment}: ${images.length} images of tbyte checked against the image policy`,
+    );
+    expect(images.length).toBeGreaterThanOrEqual(environment === 'dev' ? 3 : 2);
+    expect(refused).toEqual([]);
+    expect(patterns.filter((p) => matchesImage(p, 'docker.io/library/busybox:1'))).toEqual([]);
   });
 
   it('gives the business apps the image tags CI writes and the cluster facts Terraform outputs', () => {

@@ -2,7 +2,7 @@
 # shellcheck disable=SC2154 # tools, need and the *_VERSION pins are set by scripts/test-infra.sh
 # The Helm chart checks of `pnpm test:infra` (sourced by scripts/test-infra.sh, which installs
 # the pinned tools into .tools/ first): lint, a render of every chart (and the tbyte umbrella) with every values file
-# and mode, the Kubernetes 1.34 schema, the custom resources' CRDs, the Pod Security evaluator,
+# and mode, the pinned Kubernetes release's schema, the custom resources' CRDs, the Pod Security evaluator,
 # checkov, the template tests and the alert rules.
 
 helm="$tools/bin/helm"
@@ -19,8 +19,9 @@ for chart in "${app_charts[@]}" tbyte; do
   check "helm dependency build charts/$chart" "$helm" dependency build "charts/$chart"
 done
 
-# The charts of the cluster's own pieces (Karpenter nodes, Vault configuration, the ALB edge).
-platform_charts=(cluster-nodes vault-config edge)
+# The charts of the cluster's own pieces (Karpenter nodes, Vault configuration, the ALB edge, the
+# image signature policy).
+platform_charts=(cluster-nodes vault-config edge image-policy)
 
 for chart in platform "${app_charts[@]}" "${platform_charts[@]}"; do
   for values in "" examples/values-dev.yaml examples/values-prod.yaml; do
@@ -68,7 +69,7 @@ render_matrix() {
 }
 check "render every chart with every values file, scaling mode and rollout strategy" render_matrix
 
-# The Kubernetes 1.34 OpenAPI schema, unknown fields rejected. kubernetes-validate has no
+# The pinned Kubernetes release's OpenAPI schema, unknown fields rejected. kubernetes-validate has no
 # schema for custom resources (kube-validate checks those); any other kind it does not know is
 # a failure, not a warning.
 validate_builtin() {

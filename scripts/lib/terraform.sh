@@ -12,7 +12,11 @@ terraform_present() {
     echo "terraform is not installed: install Terraform 1.11 or newer (releases.hashicorp.com) to run terraform fmt"
     return 1
   fi
-  TF_CLI_CONFIG_FILE=/dev/null terraform version | head -1
+  # The whole output is read before its first line is printed: `| head -1` closed the pipe early
+  # and failed the check under pipefail whenever terraform wrote more (the upgrade notice).
+  local version
+  version=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null terraform version) || return 1
+  echo "${version%%$'\n'*}"
 }
 check "terraform is installed" terraform_present
 

@@ -12,7 +12,10 @@ rendered=reports/rendered
 app_charts=(backend frontend postgresql)
 need helm kube-validate kubernetes-validate checkov promtool
 
-check "chart schemas and README value tables are current" node charts/scripts/schemas.mjs --check
+# Each chart's values.schema.json and README table from its schemas/ (charts/common/schemas/ for
+# what the charts share); today 8 charts.
+check "chart schemas and README value tables are current (8 charts or more)" \
+  node charts/scripts/schemas.mjs --check --min-charts 8
 
 # The library into each app chart, then the app charts into the umbrella.
 for chart in "${app_charts[@]}" tbyte; do

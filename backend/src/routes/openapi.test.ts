@@ -76,6 +76,15 @@ describe('GET /api/openapi.json', () => {
   });
 });
 
+describe('the frontend API types (frontend/src/lib/api/schema.d.ts)', () => {
+  it('are what the current schemas generate: run `pnpm generate:api` when this fails', async () => {
+    const { apiTypes, checkedInApiTypes } = await import('../../scripts/api-types.mjs');
+    const generated = await apiTypes(document);
+    expect(generated).toContain('Task: {');
+    expect(await checkedInApiTypes()).toBe(generated);
+  });
+});
+
 describe('GET /api/info', () => {
   it('says which instance answered and how its database is', async () => {
     const info = (await request(t.app).get('/api/info').expect(200)).body;

@@ -1,17 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
+import type { components } from '../../../lib/api/schema';
 import { apiRequest } from '../../../lib/api-client';
 
-export interface BackendInfo {
-  service: string;
-  version: string;
-  commit: string;
-  pod: string;
-  node: string | null;
-  namespace: string | null;
-  uptimeSeconds: number;
-  runtime: string;
-  database: { status: 'up' | 'down'; latencyMs: number | null; checkedAt: string | null };
-}
+/** Generated from the backend's OpenAPI document (lib/api/schema.d.ts). */
+export type BackendInfo = components['schemas']['Info'];
 
 export const infoRefreshMs = 3_000;
 

@@ -4,39 +4,25 @@ import {
   useQueryClient,
   type InfiniteData,
 } from '@tanstack/react-query';
+import type { components } from '../../../lib/api/schema';
 import { ApiError, apiRequest } from '../../../lib/api-client';
 
-export const taskStatuses = ['todo', 'in_progress', 'done'] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
+// The shapes come from the backend's OpenAPI document (lib/api/schema.d.ts is generated):
+// a changed schema field fails this workspace's typecheck until it is handled here.
+export type Task = components['schemas']['Task'];
+export type TaskStatus = components['schemas']['TaskStatus'];
+export type TaskPage = components['schemas']['TaskList'];
+export type NewTask = components['schemas']['CreateTask'];
+export type TaskChanges = components['schemas']['UpdateTask'];
 
-export const statusLabels: Record<TaskStatus, string> = {
+export const statusLabels = {
   todo: 'To do',
   in_progress: 'In progress',
   done: 'Done',
-};
+} as const satisfies Record<TaskStatus, string>;
 
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-}
-
-export interface NewTask {
-  title: string;
-  description: string;
-  status: TaskStatus;
-}
-
-export type TaskChanges = Partial<NewTask>;
+/** The board's columns, in order: every status the API knows (a new one fails the typecheck). */
+export const taskStatuses = Object.keys(statusLabels) as TaskStatus[];
 
 export const pageSize = 20;
 const ifMatch = (task: Pick<Task, 'version'>) => ({ 'If-Match': `"${task.version}"` });

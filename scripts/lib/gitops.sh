@@ -44,6 +44,16 @@ for env in dev prod; do
     node argocd-apps/tests/tree-checks.mjs --helm "$helm" --kube-version "$KUBE_VERSION" \
     --min-applications 27 "$rendered/gitops/tree-$env.yaml"
 done
+# kube-validate's own tests: each subcommand against inputs it must pass and refuse. Today's count
+# is 23 passing tests and subtests; fewer means some went missing.
+kube_validate_tests() {
+  local output count
+  output=$(cd hack/kube-validate && go test -count=1 -v ./... 2>&1) || { echo "$output"; return 1; }
+  count=$(grep -cE '^\s*--- PASS' <<<"$output")
+  echo "kube-validate: $count Go tests and subtests passed"
+  [ "$count" -ge 23 ]
+}
+check "kube-validate: Go table tests of its subcommands (23 or more)" kube_validate_tests
 check "the Application health check reports child health in Argo CD's Lua VM" \
   "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { stubFetch } from '../test/render';
-import { ApiError, apiRequest, randomId } from './api-client';
+import { ApiError, apiRequest } from './api-client';
 
 describe('apiRequest', () => {
   it('sends JSON and returns the body with the ETag', async () => {
@@ -43,11 +43,20 @@ describe('apiRequest', () => {
   });
 });
 
-describe('randomId', () => {
-  it('makes distinct version 4 UUIDs without crypto.randomUUID', () => {
-    const ids = new Set(Array.from({ length: 1000 }, randomId));
-    expect(ids.size).toBe(1000);
-    for (const id of ids)
-      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+describe('idempotency keys (uuid v4)', () => {
+  it('are distinct version 4 UUIDs where crypto.randomUUID is missing (plain http)', async () => {
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    try {
+      expect('randomUUID' in crypto).toBe(false);
+      // uuid looks for crypto.randomUUID when it loads: load it afresh, without one.
+      vi.resetModules();
+      const { v4: uuidv4 } = await import('uuid');
+      const ids = new Set(Array.from({ length: 1000 }, () => uuidv4()));
+      expect(ids.size).toBe(1000);
+      for (const id of ids)
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -71,15 +71,3 @@ export async function apiRequest<T>(
   const data = (response.status === 204 ? undefined : await response.json()) as T;
   return { data, etag };
 }
-
-/**
- * A random UUID v4 from getRandomValues: crypto.randomUUID exists only in secure
- * contexts, and the app is also served over plain http (http://tbyte.local).
- */
-export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}

@@ -1,7 +1,10 @@
 import { useRef, useState, type SyntheticEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
-import { ApiError, randomId } from '../../../lib/api-client';
+// uuid, not crypto.randomUUID: that exists only in secure contexts, and the app is also
+// served over plain http (http://tbyte.local); uuid falls back to crypto.getRandomValues.
+import { v4 as uuidv4 } from 'uuid';
+import { ApiError } from '../../../lib/api-client';
 import { statusLabels, taskStatuses, useCreateTask, type TaskStatus } from '../api/tasks';
 
 export function CreateTaskForm() {
@@ -27,7 +30,7 @@ export function CreateTaskForm() {
 
   const submit = (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
-    draftKey.current ??= randomId();
+    draftKey.current ??= uuidv4();
     create.mutate(
       { task: { title, description, status }, idempotencyKey: draftKey.current },
       {

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
-import { apiKeyGuard } from './http/api-key.js';
+import { apiKeyFiles, apiKeyGuard } from './http/api-key.js';
 import { requireJsonBody } from './http/content-type.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRateLimit } from './http/rate-limit.js';
@@ -68,7 +68,7 @@ export function createApp(deps: AppDependencies): Express {
     );
   }
   api.use(apiRateLimit(config.rateLimit));
-  if (deps.apiKey && config.apiKeyFile) api.use(apiKeyGuard(deps.apiKey, config.apiKeyFile));
+  if (deps.apiKey && config.apiKeyFile) api.use(apiKeyGuard(deps.apiKey, apiKeyFiles(config)));
   api.use(requireJsonBody);
   api.use(
     express.json({

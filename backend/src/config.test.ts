@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       DB_CREDENTIALS_DIR: dir,
       DB_POOL_MAX: '25',
       API_KEY_FILE: keyFile,
+      API_NEXT_KEY_FILE: keyFile,
       SHUTDOWN_GRACE_SECONDS: '15',
       CORS_ORIGINS: 'https://tbyte.local, http://localhost:5173',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
@@ -63,6 +64,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       database: { url: 'postgresql://u:p@db:5432/tbyte', credentialsDir: dir, poolMax: 25 },
       apiKeyFile: keyFile,
+      apiNextKeyFile: keyFile,
       shutdownGraceSeconds: 15,
       corsOrigins: ['https://tbyte.local', 'http://localhost:5173'],
       telemetry: { endpoint: 'http://otel-collector:4318', serviceName: 'backend' },
@@ -84,6 +86,7 @@ describe('loadConfig', () => {
     ['DB_POOL_MAX', '0'],
     ['DB_CREDENTIALS_DIR', '/nonexistent/tbyte'],
     ['API_KEY_FILE', '/nonexistent/api-key'],
+    ['API_NEXT_KEY_FILE', '/nonexistent/api-next-key'],
     ['SHUTDOWN_GRACE_SECONDS', '-1'],
     ['CORS_ORIGINS', 'not a url'],
     ['CORS_ORIGINS', 'https://tbyte.local/path'],
@@ -91,6 +94,12 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_MAX', '0'],
   ])('names %s when it is %p', (variable, value) => {
     expect(issuesOf({ [variable]: value })).toEqual([variable]);
+  });
+
+  it('refuses a next service key without a current one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tbyte-config-'));
+    writeFileSync(join(dir, 'next'), 'k');
+    expect(issuesOf({ API_NEXT_KEY_FILE: join(dir, 'next') })).toEqual(['API_NEXT_KEY_FILE']);
   });
 
   it('names every bad variable at once', () => {

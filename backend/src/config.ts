@@ -83,6 +83,7 @@ const environmentSchema = z.object({
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
 
   API_KEY_FILE: readableFile,
+  API_NEXT_KEY_FILE: readableFile,
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   CORS_ORIGINS: urlList,
   TRUST_PROXY: z.string().trim().min(1).default('loopback, linklocal, uniquelocal'),
@@ -119,6 +120,8 @@ export interface Config {
     poolMax: number;
   };
   apiKeyFile: string | undefined;
+  /** The key that is being rotated in (or out), accepted beside API_KEY_FILE's. */
+  apiNextKeyFile: string | undefined;
   shutdownGraceSeconds: number;
   corsOrigins: string[];
   trustProxy: string;
@@ -140,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.API_NEXT_KEY_FILE && !e.API_KEY_FILE) {
+    throw new ConfigError([
+      { variable: 'API_NEXT_KEY_FILE', message: 'needs API_KEY_FILE, the current key' },
+    ]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -148,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     database: { url: e.DATABASE_URL, credentialsDir: e.DB_CREDENTIALS_DIR, poolMax: e.DB_POOL_MAX },
     apiKeyFile: e.API_KEY_FILE,
+    apiNextKeyFile: e.API_NEXT_KEY_FILE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
     corsOrigins: e.CORS_ORIGINS,
     trustProxy: e.TRUST_PROXY,

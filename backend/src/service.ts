@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { CredentialSource } from './db/credentials.js';
 import { Database } from './db/database.js';
 import { DatabaseHealthCheck } from './db/health-check.js';
+import { apiKeyFiles } from './http/api-key.js';
 import { LifecycleState } from './lifecycle/state.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { WatchedFiles } from './secrets/watched-files.js';
@@ -36,7 +37,7 @@ export function wireService(
     observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
   });
   const tasks = new TaskRepository(db);
-  const apiKey = config.apiKeyFile ? new WatchedFiles([config.apiKeyFile]) : undefined;
+  const apiKey = config.apiKeyFile ? new WatchedFiles(apiKeyFiles(config)) : undefined;
   const app = createApp({ config, logger, metrics, state, tasks, ...(apiKey ? { apiKey } : {}) });
   const healthCheck = new DatabaseHealthCheck(db, state);
   return { app, state, metrics, db, tasks, healthCheck, apiKey };

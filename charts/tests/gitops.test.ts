@@ -615,6 +615,37 @@ describe('update-app-configs', () => {
   });
 });
 
+describe('charts/README.md', () => {
+  // Rows of its tables: | [NAME](NAME/) | what | installed by |
+  const rows = [
+    ...readFileSync(join(chartsDir, 'README.md'), 'utf8').matchAll(
+      /^\| \[([a-z-]+)\]\(\1\/\) +\|[^|]+\| (.+?) +\|$/gm,
+    ),
+  ].map((m) => ({ chart: m[1] ?? '', installedBy: m[2] ?? '' }));
+
+  it('indexes every chart of the repository', () => {
+    const charts = readdirSync(chartsDir).filter((name) =>
+      existsSync(join(chartsDir, name, 'Chart.yaml')),
+    );
+    console.log(`charts/README.md: ${rows.length} charts indexed of ${charts.length}`);
+    expect(charts.length).toBeGreaterThanOrEqual(10);
+    expect(rows.map((r) => r.chart).sort()).toEqual(charts.sort());
+  });
+
+  it('names the Application and wave that install each chart, as the dev tree has them', () => {
+    const apps = applications('dev').filter((app) => app.spec.source.path);
+    const wrong = apps
+      .map((app) => ({ app, row: rows.find((r) => `charts/${r.chart}` === app.spec.source.path) }))
+      .filter(
+        ({ app, row }) =>
+          !row?.installedBy.includes(`Application \`${app.metadata.name}\`, wave ${wave(app)}`),
+      )
+      .map(({ app }) => app.metadata.name);
+    expect(apps.length).toBeGreaterThanOrEqual(8);
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('docs/gitops.md', () => {
   it('draws the waves the manifests hold', () => {
     const doc = readFileSync(join(repoRoot, 'docs/gitops.md'), 'utf8');

@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
@@ -42,6 +43,45 @@ export default tseslint.config(
     files: ['frontend/src/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The frontend's layers (bulletproof-react): a feature imports no other feature and not the
+    // app shell; shared code (components/, lib/, config/) imports no feature and not the shell.
+    files: ['frontend/src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // The sources import without extensions (Vite's bundler resolution).
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.tsx', '.d.ts', '.js'] }),
+      ],
+    },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [
+            ...['tasks', 'platform'].map((feature) => ({
+              target: `./frontend/src/features/${feature}`,
+              from: './frontend/src/features',
+              except: [`./${feature}`],
+              message:
+                'Features do not import each other: move shared code to components/ or lib/.',
+            })),
+            {
+              target: './frontend/src/features',
+              from: './frontend/src/app',
+              message: 'Features do not import the app shell.',
+            },
+            {
+              target: ['./frontend/src/components', './frontend/src/lib', './frontend/src/config'],
+              from: ['./frontend/src/features', './frontend/src/app'],
+              message: 'Shared code imports no feature and not the app shell.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // supertest and fetch bodies are untyped JSON; the assertions are what check their shape.

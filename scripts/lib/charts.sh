@@ -129,7 +129,7 @@ run_checkov() {
 check "checkov on the rendered manifests" run_checkov
 
 check "chart template tests on real renders (vitest)" env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \
-  vitest run --exclude tests/gitops.test.ts --outputFile.json=../reports/charts.vitest.json
+  vitest run --outputFile.json=../reports/charts.vitest.json
 
 rule_files=(observability/rules/*.yaml observability/rules/platform/*.yaml)
 check "promtool check rules ${rule_files[*]}" "$tools/bin/promtool" check rules "${rule_files[@]}"

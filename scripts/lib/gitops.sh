@@ -60,6 +60,10 @@ check "the Application health check reports child health in Argo CD's Lua VM" \
 check "Alertmanager: the configuration loads and each severity reaches its receiver (amtool)" \
   node scripts/check-alertmanager.mjs "$tools/bin/amtool"
 
+# argocd-apps/tests/gitops.test.ts, with the charts package's vitest and render helpers (the
+# Applications render charts/); its types are checked against the same vitest.
+check "argocd-apps/tests typecheck (tsc)" \
+  pnpm --filter @tbyte/charts exec tsc -p ../argocd-apps/tsconfig.json
 check "the GitOps tree: waves, pins, projects, local charts, bootstrap, docs (vitest)" \
   env HELM="$PWD/$helm" pnpm --filter @tbyte/charts exec \
-  vitest run tests/gitops.test.ts --outputFile.json=../reports/gitops.vitest.json
+  vitest run --root ../argocd-apps --config ../charts/vitest.config.ts --outputFile.json=../reports/gitops.vitest.json

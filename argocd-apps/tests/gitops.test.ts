@@ -21,9 +21,16 @@ import {
   checkNoNulls,
   checkServerSideApply,
   contentsOf,
-} from '../../argocd-apps/tests/tree-checks.mjs';
-import { chartsDir, helm, kubeVersion, refusal, render, type K8sObject } from './helm.js';
-import { matchesImage } from './image-references.js';
+} from './tree-checks.mjs';
+import {
+  chartsDir,
+  helm,
+  kubeVersion,
+  refusal,
+  render,
+  type K8sObject,
+} from '../../charts/tests/helm.js';
+import { matchesImage } from '../../charts/tests/image-references.js';
 
 const repoRoot = join(chartsDir, '..');
 const fixtures = join(chartsDir, 'tests/fixtures');

@@ -8,7 +8,10 @@ cd "$(dirname "$0")/.." || exit 1
 
 # renovate: datasource=pypi depName=podman-compose
 PODMAN_COMPOSE_VERSION=1.6.0
-project=tbyte-e2e
+# A project and image tag of this run alone: two runs on one machine (a cold CI run beside a
+# developer's) neither share containers nor remove each other's images.
+project=tbyte-e2e-$$
+tag=e2e-$$
 work=$(mktemp -d)
 # shellcheck source=scripts/lib/checks.sh
 . scripts/lib/checks.sh
@@ -26,7 +29,7 @@ podman() { command podman "$@"; }
 finish() {
   [ -n "${healthchecks:-}" ] && kill "$healthchecks" 2>/dev/null
   compose down --volumes --timeout 10 >/dev/null 2>&1
-  podman rmi tbyte/backend:e2e tbyte/frontend:e2e >/dev/null 2>&1
+  podman rmi "tbyte/backend:$tag" "tbyte/frontend:$tag" >/dev/null 2>&1
   rm -rf "$work"
   write_report compose-e2e
 }
@@ -45,7 +48,7 @@ build_image() {
   local component=$1 started=$SECONDS
   podman build --format docker --pull=never --network=host --quiet \
     --build-arg APP_VERSION=0.0.0-e2e --build-arg GIT_SHA="$(git rev-parse HEAD)" \
-    -f "$component/Dockerfile" -t "tbyte/$component:e2e" . >/dev/null || return 1
+    -f "$component/Dockerfile" -t "tbyte/$component:$tag" . >/dev/null || return 1
   echo "     built tbyte/$component in $((SECONDS - started)) s"
 }
 check "build tbyte/backend from backend/Dockerfile (--pull=never)" build_image backend
@@ -64,9 +67,9 @@ within() {
   [ "$added" -lt "$limit" ]
 }
 check "backend adds under 100 MB to its base" \
-  within tbyte/backend:e2e "docker.io/library/$(sed -n 's/^ARG NODE_IMAGE=//p' backend/Dockerfile)" 100
+  within "tbyte/backend:$tag" "docker.io/library/$(sed -n 's/^ARG NODE_IMAGE=//p' backend/Dockerfile)" 100
 check "frontend adds under 10 MB to its base" \
-  within tbyte/frontend:e2e "docker.io/$(sed -n 's/^ARG NGINX_IMAGE=//p' frontend/Dockerfile)" 10
+  within "tbyte/frontend:$tag" "docker.io/$(sed -n 's/^ARG NGINX_IMAGE=//p' frontend/Dockerfile)" 10
 
 # --- the stack ---------------------------------------------------------------------------
 mkdir -p "$work/secrets"
@@ -77,7 +80,7 @@ POSTGRES_USER=tbyte
 POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
 POSTGRES_DB=tbyte
 API_KEY_FILE_PATH=$work/secrets/api-key
-TBYTE_TAG=e2e
+TBYTE_TAG=$tag
 FRONTEND_PORT=$(node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 APP_ENVIRONMENT=compose-e2e
 GRAFANA_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../test/helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { useTestApp } from '../../test/helpers/app.js';
 import { errorHandler } from './errors.js';
 
-let database: TestDatabase;
-let t: TestApp;
+const stack = useTestApp();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startTestApp({ DATABASE_URL: database.url });
-});
-
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
-
-const api = () => request(t.app);
+const api = () => request(stack.t.app);
 const cursorWith = (seq: string) =>
   Buffer.from(JSON.stringify({ s: seq }), 'utf8').toString('base64url');
 

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../test/helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { useTestApp } from '../../test/helpers/app.js';
 
-let database: TestDatabase;
-let t: TestApp;
+const stack = useTestApp({ APP_VERSION: '9.8.7' });
 let document: {
   openapi: string;
   components: { schemas: Record<string, object> };
@@ -15,14 +13,7 @@ let document: {
 };
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startTestApp({ DATABASE_URL: database.url, APP_VERSION: '9.8.7' });
-  document = (await request(t.app).get('/api/openapi.json').expect(200)).body;
-});
-
-afterAll(async () => {
-  await t.close();
-  await database.drop();
+  document = (await request(stack.t.app).get('/api/openapi.json').expect(200)).body;
 });
 
 /** Validates a body against a component schema of the served document itself. */
@@ -68,11 +59,14 @@ describe('GET /api/openapi.json', () => {
   });
 
   it('describes what the API really answers', async () => {
-    const created = await request(t.app).post('/api/tasks').send({ title: 'Conform' }).expect(201);
+    const created = await request(stack.t.app)
+      .post('/api/tasks')
+      .send({ title: 'Conform' })
+      .expect(201);
     conformsTo('Task', created.body);
-    conformsTo('TaskList', (await request(t.app).get('/api/tasks').expect(200)).body);
-    conformsTo('Info', (await request(t.app).get('/api/info').expect(200)).body);
-    conformsTo('Problem', (await request(t.app).post('/api/tasks').send({})).body);
+    conformsTo('TaskList', (await request(stack.t.app).get('/api/tasks').expect(200)).body);
+    conformsTo('Info', (await request(stack.t.app).get('/api/info').expect(200)).body);
+    conformsTo('Problem', (await request(stack.t.app).post('/api/tasks').send({})).body);
   });
 });
 
@@ -87,7 +81,7 @@ describe('the frontend API types (frontend/src/lib/api/schema.d.ts)', () => {
 
 describe('GET /api/info', () => {
   it('says which instance answered and how its database is', async () => {
-    const info = (await request(t.app).get('/api/info').expect(200)).body;
+    const info = (await request(stack.t.app).get('/api/info').expect(200)).body;
     expect(info).toMatchObject({
       service: 'tbyte-backend',
       version: '9.8.7',

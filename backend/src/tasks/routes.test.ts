@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../test/helpers/app.js';
-import { admin, createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { useTestApp } from '../../test/helpers/app.js';
+import { admin } from '../../test/helpers/database.js';
 import { decodeCursor, encodeCursor, parseIfMatch } from './routes.js';
 
-let database: TestDatabase;
-let t: TestApp;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  t = await startTestApp({ DATABASE_URL: database.url });
-});
-
-afterAll(async () => {
-  await t.close();
-  await database.drop();
-});
+const stack = useTestApp();
 
 beforeEach(async () => {
-  await admin((c) => c.query('TRUNCATE tasks, idempotency_keys'), database.name);
+  await admin((c) => c.query('TRUNCATE tasks, idempotency_keys'), stack.database.name);
 });
 
-const api = () => request(t.app);
+const api = () => request(stack.t.app);
 
 async function createTask(body: Record<string, unknown> = { title: 'Write the runbook' }) {
   const res = await api().post('/api/tasks').send(body).expect(201);
@@ -112,7 +101,7 @@ describe('POST /api/tasks', () => {
     expect(second.headers['idempotent-replayed']).toBe('true');
     const { rows } = await admin(
       (c) => c.query("SELECT count(*)::int AS n FROM tasks WHERE title = 'Only once'"),
-      database.name,
+      stack.database.name,
     );
     expect(rows[0].n).toBe(1);
   });
@@ -130,7 +119,7 @@ describe('POST /api/tasks', () => {
     expect(new Set(responses.map((r) => (r.body as { id: string }).id)).size).toBe(1);
     const { rows } = await admin(
       (c) => c.query('SELECT count(*)::int AS n FROM tasks'),
-      database.name,
+      stack.database.name,
     );
     expect(rows[0].n).toBe(1);
   });
@@ -176,7 +165,7 @@ describe('GET /api/tasks', () => {
   it('uses 20 as the default page size', async () => {
     await admin(
       (c) => c.query("INSERT INTO tasks (title) SELECT 'bulk ' || g FROM generate_series(1, 25) g"),
-      database.name,
+      stack.database.name,
     );
     const res = await api().get('/api/tasks').expect(200);
     expect(res.body.items).toHaveLength(20);

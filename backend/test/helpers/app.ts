@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from '@jest/globals';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
 import { CredentialSource } from '../../src/db/credentials.js';
@@ -9,6 +10,7 @@ import type { DatabaseHealthCheck } from '../../src/db/health-check.js';
 import type { LifecycleState } from '../../src/lifecycle/state.js';
 import type { Metrics } from '../../src/metrics.js';
 import { wireService } from '../../src/service.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
   app: Express;
@@ -60,4 +62,24 @@ export async function startTestApp(
       await db.end();
     },
   };
+}
+
+/**
+ * A test file's app on a database of its own, created before its tests and dropped after.
+ * The fields fill in when the tests run.
+ */
+export function useTestApp(env: Record<string, string> = {}): {
+  t: TestApp;
+  database: TestDatabase;
+} {
+  const holder = {} as { t: TestApp; database: TestDatabase };
+  beforeAll(async () => {
+    holder.database = await createTestDatabase();
+    holder.t = await startTestApp({ DATABASE_URL: holder.database.url, ...env });
+  });
+  afterAll(async () => {
+    await holder.t.close();
+    await holder.database.drop();
+  });
+  return holder;
 }

@@ -121,6 +121,22 @@ describe('backend pod', () => {
     });
   });
 
+  it('mounts the current and the next service key; the frontend sends only the current one', () => {
+    const objects = render('backend', { values: ['examples/values-prod.yaml'] });
+    const env = podSpec(objects).containers[0].env;
+    expect(env).toContainEqual({ name: 'API_KEY_FILE', value: '/mnt/secrets/api/key' });
+    expect(env).toContainEqual({ name: 'API_NEXT_KEY_FILE', value: '/mnt/secrets/api/next' });
+    const fields = (spc: { spec: { parameters: { objects: string } } }) =>
+      [...spc.spec.parameters.objects.matchAll(/secretKey: "([^"]+)"/g)].map((m) => m[1]);
+    expect(fields(only(objects, 'SecretProviderClass', 'backend-api-key'))).toEqual([
+      'key',
+      'next',
+    ]);
+    const frontend = render('frontend', { values: ['examples/values-prod.yaml'] });
+    expect(fields(only(frontend, 'SecretProviderClass', 'frontend-api-key'))).toEqual(['key']);
+    expect(JSON.stringify(podSpec(frontend))).not.toContain('API_NEXT_KEY_FILE');
+  });
+
   it('reads the RDS-managed secret through the AWS provider in prod', () => {
     const spc = only(
       render('backend', { values: ['examples/values-prod.yaml'] }),

@@ -39,6 +39,8 @@
 {{- if .Values.apiKey.enabled }}
 - name: API_KEY_FILE
   value: /mnt/secrets/api/{{ .Values.apiKey.vault.key }}
+- name: API_NEXT_KEY_FILE
+  value: /mnt/secrets/api/next
 {{- end }}
 {{- if .Values.database.tlsCA.configMap }}
 - name: NODE_EXTRA_CA_CERTS

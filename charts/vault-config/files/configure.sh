@@ -28,8 +28,16 @@ done
 random() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 # Secrets are generated here once and never leave Vault except into the pods that mount them.
-vault kv get -field=key secret/tbyte/api >/dev/null 2>&1 ||
-  vault kv put secret/tbyte/api key="$(random)" >/dev/null
+# The backend also mounts the field "next" (the key of a rotation's overlap,
+# docs/runbooks/service-key-rotation.md); at rest it equals the current key, and the CSI mount
+# fails without it, so a secret made before it existed gets it added.
+if ! vault kv get -field=key secret/tbyte/api >/dev/null 2>&1; then
+  key="$(random)"
+  vault kv put secret/tbyte/api key="$key" next="$key" >/dev/null
+elif ! vault kv get -field=next secret/tbyte/api >/dev/null 2>&1; then
+  vault kv patch -method=patch secret/tbyte/api \
+    next="$(vault kv get -field=key secret/tbyte/api)" >/dev/null
+fi
 if [ "$DATABASE_CREDENTIALS" = "true" ]; then
   vault kv get -field=password secret/tbyte/database >/dev/null 2>&1 ||
     vault kv put secret/tbyte/database username=tbyte password="$(random)" >/dev/null

@@ -1,6 +1,6 @@
 import { Alert } from '../../../components/Alert';
 import { useRuntimeConfig } from '../../../config/runtime-config';
-import { useBackendInfo } from '../api/info';
+import { useBackendInfo } from '../hooks/useBackendInfo';
 import { summarise, useResponders } from '../hooks/useResponders';
 
 export function formatUptime(seconds: number): string {

@@ -1,6 +1,6 @@
 import { renderHook } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BackendInfo } from '../api/info';
+import type { BackendInfo } from '../api/get-info';
 import { summarise, useResponders } from './useResponders';
 
 const info = (pod: string, version: string) => ({ pod, version }) as BackendInfo;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { BackendInfo } from '../api/info';
+import type { BackendInfo } from '../api/get-info';
 
 export interface Answer {
   pod: string;

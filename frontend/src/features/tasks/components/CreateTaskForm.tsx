@@ -5,7 +5,9 @@ import { Field } from '../../../components/Field';
 // served over plain http (http://tbyte.local); uuid falls back to crypto.getRandomValues.
 import { v4 as uuidv4 } from 'uuid';
 import { ApiError } from '../../../lib/api-client';
-import { statusLabels, taskStatuses, useCreateTask, type TaskStatus } from '../api/tasks';
+import { useCreateTask } from '../hooks/useTasks';
+import { statusLabels, taskStatuses } from '../labels';
+import type { TaskStatus } from '../types';
 
 export function CreateTaskForm() {
   const create = useCreateTask();

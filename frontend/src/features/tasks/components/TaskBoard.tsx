@@ -1,4 +1,4 @@
-import { taskStatuses } from '../api/tasks';
+import { taskStatuses } from '../labels';
 import { CreateTaskForm } from './CreateTaskForm';
 import { TaskColumn } from './TaskColumn';
 

@@ -1,14 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert } from '../../../components/Alert';
 import { ApiError } from '../../../lib/api-client';
-import {
-  statusLabels,
-  taskStatuses,
-  useDeleteTask,
-  useUpdateTask,
-  type Task,
-  type TaskStatus,
-} from '../api/tasks';
+import { useDeleteTask, useUpdateTask } from '../hooks/useTasks';
+import { statusLabels, taskStatuses } from '../labels';
+import type { Task, TaskStatus } from '../types';
 import { TaskEditor } from './TaskEditor';
 
 export function TaskCard({ task }: { task: Task }) {

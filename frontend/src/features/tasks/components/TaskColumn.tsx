@@ -1,5 +1,7 @@
 import { Alert } from '../../../components/Alert';
-import { statusLabels, useTaskList, type TaskStatus } from '../api/tasks';
+import { useTaskList } from '../hooks/useTasks';
+import { statusLabels } from '../labels';
+import type { TaskStatus } from '../types';
 import { TaskCard } from './TaskCard';
 
 export function TaskColumn({ status }: { status: TaskStatus }) {

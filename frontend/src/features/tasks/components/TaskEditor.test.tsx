@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders, stubFetch } from '../../../test/render';
-import type { Task } from '../api/tasks';
+import type { Task } from '../types';
 import { TaskEditor } from './TaskEditor';
 
 const task: Task = {

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { Alert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { ApiError } from '../../../lib/api-client';
-import { useReloadTask, useUpdateTask, type Task } from '../api/tasks';
+import { useReloadTask, useUpdateTask } from '../hooks/useTasks';
+import type { Task } from '../types';
 
 interface TaskEditorProps {
   task: Task;

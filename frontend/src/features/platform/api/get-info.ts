@@ -1,22 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import type { components } from '../../../lib/api/schema';
 import { apiRequest } from '../../../lib/api-client';
 
 /** Generated from the backend's OpenAPI document (lib/api/schema.d.ts). */
 export type BackendInfo = components['schemas']['Info'];
 
-export const infoRefreshMs = 3_000;
-
 export async function getInfo(): Promise<BackendInfo> {
   return (await apiRequest<BackendInfo>('/api/info')).data;
-}
-
-export function useBackendInfo() {
-  return useQuery({
-    queryKey: ['info'],
-    queryFn: getInfo,
-    refetchInterval: infoRefreshMs,
-    refetchIntervalInBackground: false,
-    retry: false,
-  });
 }

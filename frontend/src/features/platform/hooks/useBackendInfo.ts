@@ -1,0 +1,14 @@
+import { useQuery } from '@tanstack/react-query';
+import { getInfo } from '../api/get-info';
+
+export const infoRefreshMs = 3_000;
+
+export function useBackendInfo() {
+  return useQuery({
+    queryKey: ['info'],
+    queryFn: getInfo,
+    refetchInterval: infoRefreshMs,
+    refetchIntervalInBackground: false,
+    retry: false,
+  });
+}

@@ -110,13 +110,17 @@ describe('environments', () => {
   });
 });
 
-describe("release.yml's pushes to main", () => {
-  const jobs = Object.entries(workflows['release.yml'].jobs).filter(([, job]) =>
-    JSON.stringify(job).includes('commit-gitops-change.sh'),
+describe('the pushes to main of every workflow', () => {
+  const jobs = Object.entries(workflows).flatMap(([file, workflow]) =>
+    Object.entries(workflow.jobs)
+      .filter(([, job]) => JSON.stringify(job).includes('commit-gitops-change.sh'))
+      .map(([id, job]) => [`${file}: ${id}`, job]),
   );
 
-  it('use the App token, never the workflow token, and ask for no write permission', () => {
-    assert.equal(jobs.length, 2);
+  it('use the App token, never the workflow token, and ask for no write permission', (t) => {
+    // The release's dev tag bump and prod promotion, and Terraform's Update App Configs.
+    assert.equal(jobs.length, 3, jobs.map(([id]) => id).join(', '));
+    t.diagnostic(`${jobs.length} pushing jobs checked`);
     for (const [id, job] of jobs) {
       assert.notEqual(job.permissions?.contents, 'write', id);
       const push = job.steps.find((step) => step.run?.includes('commit-gitops-change.sh'));

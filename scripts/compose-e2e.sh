@@ -38,7 +38,7 @@ trap finish EXIT
 # --- tools and images ------------------------------------------------------------------
 venv=.tools/venv-podman-compose-$PODMAN_COMPOSE_VERSION
 if [ ! -x "$venv/bin/podman-compose" ]; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check "podman-compose==$PODMAN_COMPOSE_VERSION" || exit 1
+  python3 -m venv "$(realpath -m "$venv")" && "$venv/bin/pip" install --quiet --disable-pip-version-check "podman-compose==$PODMAN_COMPOSE_VERSION" || exit 1
 fi
 compose() { "$venv/bin/podman-compose" --podman-path "$(command -v podman)" --project-name "$project" --env-file "$work/.env" -f docker-compose.yml "$@"; }
 

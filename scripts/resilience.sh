@@ -10,7 +10,7 @@ SCHEMATHESIS_VERSION=4.32.5
 venv=.tools/venv-schemathesis-$SCHEMATHESIS_VERSION
 mkdir -p reports
 if [ ! -x "$venv/bin/schemathesis" ]; then
-  python3 -m venv "$venv" &&
+  python3 -m venv "$(realpath -m "$venv")" &&
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" || exit 1
 fi
 pnpm --filter @tbyte/local --filter @tbyte/backend run build >/dev/null || exit 1

@@ -46,10 +46,13 @@ mkdir -p "$tools/bin"
 # shellcheck source=scripts/lib/checks.sh
 . scripts/lib/checks.sh
 
+# A venv records its absolute path in its scripts, so it is made at the resolved path of
+# .tools (a link into the user's cache under .ci/run), where the next clone finds it intact.
 install_python_tool() {
   local package=$1 version=$2 venv="$tools/venv-$1-$2"
   if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" || return 1
+    python3 -m venv "$(realpath -m "$venv")" &&
+      "$venv/bin/pip" install --quiet --disable-pip-version-check "$package==$version" || return 1
   fi
 }
 

@@ -49,9 +49,10 @@ if [ "$argocd_install" = chart ]; then
     --wait --timeout 10m
 else
   kubectl -n argocd get configmap argocd-cm >/dev/null || { echo "bootstrap: BOOTSTRAP_ARGOCD=present, but argocd/argocd-cm does not exist" >&2; exit 1; }
-  # Server-side, as a field manager of its own: the health check is added, the rest of argocd-cm stays.
-  kubectl -n argocd create configmap argocd-cm --from-file="$health_key=$here/application-health.lua" --dry-run=client -o yaml |
-    kubectl apply --server-side --field-manager=tbyte-bootstrap -f - >/dev/null
+  # A merge patch: the health check is added and the rest of argocd-cm, its labels included
+  # (Argo CD finds its configuration by them), stays as it is.
+  kubectl -n argocd patch configmap argocd-cm --type merge \
+    -p "$(kubectl -n argocd create configmap argocd-cm --from-file="$health_key=$here/application-health.lua" --dry-run=client -o json)" >/dev/null
 fi
 
 canonical=$(awk '/^repoURL:/ { print $2; exit }' "$here/../values.yaml")

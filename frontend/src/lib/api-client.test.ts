@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { stubFetch } from '../test/render';
+import { mockApi } from '../test/render';
 import { ApiError, apiRequest } from './api-client';
 
 describe('apiRequest', () => {
   it('sends JSON and returns the body with the ETag', async () => {
-    const requests = stubFetch({ status: 200, body: { id: 'a' }, headers: { ETag: '"3"' } });
+    const requests = mockApi({ status: 200, body: { id: 'a' }, headers: { ETag: '"3"' } });
     const result = await apiRequest<{ id: string }>('/api/tasks', {
       method: 'POST',
       body: { title: 't' },
@@ -13,12 +13,12 @@ describe('apiRequest', () => {
     expect(requests[0]).toMatchObject({
       method: 'POST',
       body: { title: 't' },
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
     });
   });
 
   it('turns problem+json into an ApiError with the field errors', async () => {
-    stubFetch({
+    mockApi({
       status: 400,
       body: {
         status: 400,
@@ -38,7 +38,7 @@ describe('apiRequest', () => {
   });
 
   it('returns nothing for 204', async () => {
-    stubFetch({ status: 204 });
+    mockApi({ status: 204 });
     expect((await apiRequest('/api/tasks/x', { method: 'DELETE' })).data).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { vi } from 'vitest';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import { RuntimeConfigContext } from '../config/runtime-config';
 
 /** Renders with fresh providers, as the app does. */
@@ -29,26 +30,30 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-/** A fetch that records requests and answers from a list, in order (the last answer repeats). */
-export function stubFetch(...replies: Reply[]): RecordedRequest[] {
+/** The network of the unit tests: msw answers every request; none reaches a real server. */
+export const network = setupServer();
+
+/**
+ * Answers the app's requests from a list, in order (the last answer repeats), and records
+ * each request as the API would receive it.
+ */
+export function mockApi(...replies: Reply[]): RecordedRequest[] {
   const requests: RecordedRequest[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn((url: string, init: RequestInit = {}) => {
+  network.use(
+    http.all('*', async ({ request }) => {
+      const text = await request.text();
       requests.push({
-        method: init.method ?? 'GET',
-        url,
-        headers: { ...(init.headers as Record<string, string>) },
-        body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
+        method: request.method,
+        url: `${new URL(request.url).pathname}${new URL(request.url).search}`,
+        headers: Object.fromEntries(request.headers),
+        body: text ? JSON.parse(text) : undefined,
       });
       const reply = replies[Math.min(requests.length - 1, replies.length - 1)] ?? { status: 500 };
       const type = reply.status >= 400 ? 'application/problem+json' : 'application/json';
-      return Promise.resolve(
-        new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
-          status: reply.status,
-          headers: { 'Content-Type': type, ...reply.headers },
-        }),
-      );
+      return new HttpResponse(reply.body === undefined ? null : JSON.stringify(reply.body), {
+        status: reply.status,
+        headers: { 'Content-Type': type, ...reply.headers },
+      });
     }),
   );
   return requests;

@@ -1,7 +1,18 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { network } from './render';
+
+// A request no test answered fails the test instead of leaving the process.
+beforeAll(() => {
+  network.listen({ onUnhandledRequest: 'error' });
+});
 
 afterEach(() => {
   cleanup();
+  network.resetHandlers();
+});
+
+afterAll(() => {
+  network.close();
 });

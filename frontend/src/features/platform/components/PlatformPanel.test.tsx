@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { renderWithProviders, stubFetch } from '../../../test/render';
+import { renderWithProviders, mockApi } from '../../../test/render';
 import { formatUptime, PlatformPanel } from './PlatformPanel';
 
 describe('formatUptime', () => {
@@ -17,7 +17,7 @@ describe('formatUptime', () => {
 
 describe('PlatformPanel', () => {
   it('shows the backend that answered and the frontend build', async () => {
-    stubFetch({
+    mockApi({
       status: 200,
       body: {
         service: 'tbyte-backend',
@@ -41,7 +41,7 @@ describe('PlatformPanel', () => {
   });
 
   it('says when the backend does not answer', async () => {
-    stubFetch({ status: 503, body: { detail: 'The database is unavailable; try again shortly.' } });
+    mockApi({ status: 503, body: { detail: 'The database is unavailable; try again shortly.' } });
     renderWithProviders(<PlatformPanel />);
     expect(await screen.findByRole('alert')).toHaveTextContent('The database is unavailable');
   });

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { renderWithProviders, stubFetch } from '../../../test/render';
+import { renderWithProviders, mockApi } from '../../../test/render';
 import { CreateTaskForm } from './CreateTaskForm';
 
 const created = {
@@ -16,7 +16,7 @@ const created = {
 
 describe('CreateTaskForm', () => {
   it('sends one Idempotency-Key per draft: a resubmit of the same draft reuses it', async () => {
-    const requests = stubFetch(
+    const requests = mockApi(
       { status: 503, body: { detail: 'try again' } },
       { status: 201, body: created },
     );
@@ -28,7 +28,7 @@ describe('CreateTaskForm', () => {
     await user.click(screen.getByRole('button', { name: 'Add task' }));
     await waitFor(() => expect(screen.getByLabelText('Title')).toHaveValue(''));
 
-    const keys = requests.map((r) => r.headers['Idempotency-Key']);
+    const keys = requests.map((r) => r.headers['idempotency-key']);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
@@ -36,7 +36,7 @@ describe('CreateTaskForm', () => {
   });
 
   it('starts a new key when the draft changes, and after a create', async () => {
-    const requests = stubFetch(
+    const requests = mockApi(
       { status: 400, body: { errors: [{ field: 'title', message: 'must not be empty' }] } },
       { status: 201, body: created },
     );
@@ -55,7 +55,7 @@ describe('CreateTaskForm', () => {
     await user.click(screen.getByRole('button', { name: 'Add task' }));
     await waitFor(() => expect(requests).toHaveLength(3));
 
-    const keys = requests.map((r) => r.headers['Idempotency-Key']);
+    const keys = requests.map((r) => r.headers['idempotency-key']);
     expect(new Set(keys).size).toBe(3);
   });
 });

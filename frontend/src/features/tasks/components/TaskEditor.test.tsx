@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { renderWithProviders, stubFetch } from '../../../test/render';
+import { renderWithProviders, mockApi } from '../../../test/render';
 import type { Task } from '../types';
 import { TaskEditor } from './TaskEditor';
 
@@ -17,7 +17,7 @@ const task: Task = {
 
 describe('TaskEditor', () => {
   it('sends If-Match with the version it was opened on', async () => {
-    const requests = stubFetch({ status: 200, body: { ...task, title: 'New', version: 2 } });
+    const requests = mockApi({ status: 200, body: { ...task, title: 'New', version: 2 } });
     const onDone = vi.fn();
     renderWithProviders(<TaskEditor task={task} onDone={onDone} />);
     const user = userEvent.setup();
@@ -29,14 +29,14 @@ describe('TaskEditor', () => {
     expect(requests[0]).toMatchObject({
       method: 'PATCH',
       url: `/api/tasks/${task.id}`,
-      headers: { 'If-Match': '"1"' },
+      headers: { 'if-match': '"1"' },
       body: { title: 'New', description: 'old' },
     });
   });
 
   it('on 412 tells the user, reloads the task on request, and saves on top of it', async () => {
     const theirs = { ...task, description: 'theirs', version: 2 };
-    const requests = stubFetch(
+    const requests = mockApi(
       { status: 412, body: { detail: 'changed' }, headers: { ETag: '"2"' } },
       { status: 200, body: theirs },
       { status: 200, body: { ...theirs, version: 3 } },
@@ -53,6 +53,6 @@ describe('TaskEditor', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     expect(requests[1]).toMatchObject({ method: 'GET', url: `/api/tasks/${task.id}` });
-    expect(requests[2]).toMatchObject({ method: 'PATCH', headers: { 'If-Match': '"2"' } });
+    expect(requests[2]).toMatchObject({ method: 'PATCH', headers: { 'if-match': '"2"' } });
   });
 });

@@ -270,6 +270,16 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
       });
     }
   });
+
+  it("lets only the VPC (the ingress controller and the ALB) name the frontend's client", () => {
+    const outputs = JSON.parse(
+      readFileSync(join(fixtures, `terraform-outputs-${environment}.json`), 'utf8'),
+    );
+    const frontend = apps.find((a) => a.metadata.name === 'frontend');
+    expect(frontend?.spec.source.helm.valuesObject.edge).toEqual({
+      trustedProxies: [outputs.vpc_cidr.value],
+    });
+  });
 });
 
 // The checks across Applications (argocd-apps/tests/tree-checks.mjs; pnpm test:infra also runs

@@ -80,6 +80,7 @@ const environmentSchema = z.object({
     .enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'])
     .optional(),
   DB_CREDENTIALS_DIR: readableDirectory,
+  DB_MIGRATION_CREDENTIALS_DIR: readableDirectory,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
 
   API_KEY_FILE: readableFile,
@@ -117,6 +118,11 @@ export interface Config {
     /** Connection string, when DATABASE_URL is set; otherwise pg reads libpq's PG* variables. */
     url: string | undefined;
     credentialsDir: string | undefined;
+    /**
+     * The migration role's credentials (tbyte_migrator); without them the given credentials
+     * must be able to create roles, and the backend creates and uses both roles itself.
+     */
+    migrationCredentialsDir: string | undefined;
     poolMax: number;
   };
   apiKeyFile: string | undefined;
@@ -154,7 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, credentialsDir: e.DB_CREDENTIALS_DIR, poolMax: e.DB_POOL_MAX },
+    database: {
+      url: e.DATABASE_URL,
+      credentialsDir: e.DB_CREDENTIALS_DIR,
+      migrationCredentialsDir: e.DB_MIGRATION_CREDENTIALS_DIR,
+      poolMax: e.DB_POOL_MAX,
+    },
     apiKeyFile: e.API_KEY_FILE,
     apiNextKeyFile: e.API_NEXT_KEY_FILE,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -52,9 +52,16 @@ function fail(message: string, details: Record<string, unknown>): never {
 async function main(): Promise<void> {
   let config: Config;
   let credentials: CredentialSource;
+  let migrationCredentials: CredentialSource | undefined;
   try {
     config = loadConfig();
     credentials = new CredentialSource(config.database.credentialsDir);
+    if (config.database.migrationCredentialsDir) {
+      migrationCredentials = new CredentialSource(
+        config.database.migrationCredentialsDir,
+        'DB_MIGRATION_CREDENTIALS_DIR',
+      );
+    }
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message, { issues: error.issues });
     throw error;
@@ -73,6 +80,7 @@ async function main(): Promise<void> {
     config,
     credentials,
     logger,
+    migrationCredentials,
   );
 
   const server = await listen(createServer(app), config.port, config.host);

@@ -26,6 +26,7 @@ export function wireService(
   config: Config,
   credentials: CredentialSource,
   logger: Logger,
+  migrationCredentials?: CredentialSource,
 ): Service {
   const state = new LifecycleState();
   const metrics = createMetrics(() => db.counts());
@@ -33,6 +34,7 @@ export function wireService(
     url: config.database.url,
     poolMax: config.database.poolMax,
     credentials,
+    ...(migrationCredentials ? { migrationCredentials } : {}),
     logger: logger.child({ module: 'db' }),
     observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
   });

@@ -20,7 +20,11 @@ const fileNames = ['username', 'password', 'host', 'port', 'dbname'] as const;
 export class CredentialSource {
   private readonly files: WatchedFiles | undefined;
 
-  constructor(private readonly dir: string | undefined) {
+  constructor(
+    private readonly dir: string | undefined,
+    private readonly variable:
+      'DB_CREDENTIALS_DIR' | 'DB_MIGRATION_CREDENTIALS_DIR' = 'DB_CREDENTIALS_DIR',
+  ) {
     if (dir === undefined) return;
     this.files = new WatchedFiles(fileNames.map((name) => join(dir, name)));
     this.current();
@@ -35,7 +39,7 @@ export class CredentialSource {
     if (!user || !password) {
       throw new ConfigError([
         {
-          variable: 'DB_CREDENTIALS_DIR',
+          variable: this.variable,
           message: 'must hold non-empty files "username" and "password"',
         },
       ]);
@@ -50,7 +54,7 @@ export class CredentialSource {
       const parsed = Number(port);
       if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) {
         throw new ConfigError([
-          { variable: 'DB_CREDENTIALS_DIR', message: 'file "port" must hold a port number' },
+          { variable: this.variable, message: 'file "port" must hold a port number' },
         ]);
       }
       credentials.port = parsed;

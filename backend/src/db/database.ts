@@ -2,11 +2,17 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { PoolCounts } from '../metrics.js';
 import type { CredentialSource, DbCredentials } from './credentials.js';
+import { appRole } from './roles.js';
 
 export interface DatabaseOptions {
   url: string | undefined;
   poolMax: number;
   credentials: CredentialSource;
+  /**
+   * tbyte_migrator's credentials. Without them the serving credentials are an
+   * administrator's, and the backend switches each serving connection to tbyte_app.
+   */
+  migrationCredentials?: CredentialSource;
   logger: Logger;
   observeQuery?: (operation: string, seconds: number) => void;
   applicationName?: string;
@@ -59,8 +65,13 @@ function isAuthenticationFailure(error: unknown): boolean {
  */
 export class Database {
   private pool: pg.Pool;
+  /** True when only one credential set is given: the migrations decide the roles themselves. */
+  readonly ownsRoles: boolean;
+  /** The role each serving connection switches to at its start, once the migrations made it. */
+  private servingRole: string | undefined;
 
   constructor(private readonly options: DatabaseOptions) {
+    this.ownsRoles = options.migrationCredentials === undefined;
     this.pool = this.createPool(options.credentials.current());
     options.credentials.onChange(() => this.replacePool());
   }
@@ -108,8 +119,34 @@ export class Database {
     return this.withFreshCredentials(() => this.pool.connect());
   }
 
+  /**
+   * A connection of its own for the migrations: tbyte_migrator's credentials, or the
+   * administrator's without the switch to tbyte_app. The caller ends it.
+   */
+  async connectForMigration(): Promise<pg.Client> {
+    const credentials = (this.options.migrationCredentials ?? this.options.credentials).current();
+    const client = new pg.Client({
+      ...connectionSettings(this.options.url, credentials),
+      connectionTimeoutMillis: 3_000,
+      application_name: 'tbyte-migrations',
+    });
+    client.on('error', (error) => {
+      this.options.logger.warn({ err: error }, 'migration connection lost');
+    });
+    await client.connect();
+    return client;
+  }
+
+  /** From now on every new serving connection runs as tbyte_app; the old pool drains. */
+  serveAsAppRole(): void {
+    if (this.servingRole === appRole) return;
+    this.servingRole = appRole;
+    this.replacePool();
+  }
+
   async end(): Promise<void> {
     this.options.credentials.close();
+    this.options.migrationCredentials?.close();
     await this.pool.end();
   }
 
@@ -153,7 +190,10 @@ export class Database {
     }
     const previous = this.pool;
     this.pool = this.createPool(credentials);
-    this.options.logger.info('database credentials changed; new connections use them');
+    this.options.logger.info(
+      { role: this.servingRole },
+      'database credentials or role changed; new connections use them',
+    );
     previous.end().catch((error: unknown) => {
       this.options.logger.warn({ err: error }, 'closing the previous pool failed');
     });
@@ -167,6 +207,8 @@ export class Database {
       idleTimeoutMillis: 30_000,
       query_timeout: 20_000,
       application_name: this.options.applicationName ?? 'tbyte-backend',
+      // The role switch is part of the session's start, before any query can run.
+      ...(this.servingRole ? { options: `-c role=${this.servingRole}` } : {}),
     });
     // An idle client whose server went away emits here; the pool drops it and connects anew.
     pool.on('error', (error) => {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './database.js';
+import { ensureRoles, grantServing, migratorRole } from './roles.js';
 
 /** The SQL files, applied in name order; resolves from src/db and dist/db alike. */
 export const migrationsDir = new URL('../../migrations/', import.meta.url);
@@ -33,9 +35,30 @@ export async function loadMigrations(dir: URL = migrationsDir): Promise<Migratio
 }
 
 /**
+ * With one credential set, the backend makes the two roles when those credentials may
+ * (a superuser or CREATEROLE: the embedded default, compose's and RDS's administrators).
+ * Credentials that may not are already confined to what they were given; they migrate and
+ * serve alone, and the log says how to separate them.
+ */
+async function rolesFor(client: pg.Client, logger: Logger): Promise<'made' | 'none'> {
+  const { rows } = await client.query<{ may: boolean; user: string }>(
+    `SELECT rolsuper OR rolcreaterole AS may, rolname AS user FROM pg_roles
+     WHERE rolname = session_user`,
+  );
+  if (rows[0]?.may) return 'made';
+  logger.warn(
+    { user: rows[0]?.user },
+    'these database credentials cannot create roles: migrating and serving as one user; ' +
+      'set DB_MIGRATION_CREDENTIALS_DIR to migrate as tbyte_migrator and serve as tbyte_app',
+  );
+  return 'none';
+}
+
+/**
  * Applies the pending migrations exactly once, whatever the number of replicas starting:
  * each takes the advisory lock, reads what is recorded, and applies the rest, one
- * transaction per file. A recorded file whose text changed stops the start.
+ * transaction per file, as tbyte_migrator. A recorded file whose text changed stops the
+ * start. Then tbyte_app is granted what serving needs on every table there is.
  */
 export async function migrate(
   db: Database,
@@ -43,10 +66,14 @@ export async function migrate(
   dir: URL = migrationsDir,
 ): Promise<string[]> {
   const migrations = await loadMigrations(dir);
-  const client = await db.connect();
-  let broken: Error | undefined;
+  const client = await db.connectForMigration();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
+    const roles = db.ownsRoles ? await rolesFor(client, logger) : 'given';
+    if (roles === 'made') {
+      await ensureRoles(client);
+      await client.query(`SET ROLE ${migratorRole}`);
+    }
     await client.query(`
       CREATE TABLE IF NOT EXISTS schema_migrations (
         version    text PRIMARY KEY,
@@ -84,13 +111,11 @@ export async function migrate(
       logger.info({ migration: `${migration.version}_${migration.name}` }, 'migration applied');
       done.push(migration.version);
     }
-    await client.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+    if (roles !== 'none') await grantServing(client);
+    if (roles === 'made') db.serveAsAppRole();
     return done;
-  } catch (error) {
-    broken = error as Error;
-    throw error;
   } finally {
-    // A failed session is discarded, which also releases its advisory lock.
-    client.release(broken);
+    // Ending the session also releases its advisory lock.
+    await client.end().catch(() => undefined);
   }
 }

@@ -115,8 +115,16 @@ describe('IRSA roles', () => {
     expect(byWorkload('backend')).toEqual([
       '${module.rds.db_instance_master_user_secret_arn}',
       '${module.kms["rds"].key_arn}',
+      'arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.rds.db_instance_resource_id}/tbyte_app',
     ]);
     expect(byWorkload('vault')).toEqual(['${module.kms["vault"].key_arn}']);
+    // IAM database authentication: the backend alone, as the serving role alone.
+    const connects = statements.filter((s) =>
+      ((s.content as Body[])[0]?.actions as string[]).includes('rds-db:connect'),
+    );
+    expect(connects.map((s) => s.for_each as string)).toEqual([
+      '${each.key == "backend" ? [1] : []}',
+    ]);
     expect(byWorkload('loki')).toEqual([
       '${module.loki_bucket.s3_bucket_arn}',
       '${module.loki_bucket.s3_bucket_arn}/*',

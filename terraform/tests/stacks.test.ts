@@ -95,7 +95,7 @@ describe('state', () => {
 });
 
 describe('the environment', () => {
-  it('RDS: PostgreSQL 17, Multi-AZ, encrypted with its key, private, TLS forced, managed password, insights, backups', () => {
+  it('RDS: PostgreSQL 17, Multi-AZ, encrypted with its key, private, TLS forced, managed password, IAM authentication, insights, backups', () => {
     const rds = one(platform, 'module', 'rds');
     expect(rds).toMatchObject({
       engine: 'postgres',
@@ -105,6 +105,7 @@ describe('the environment', () => {
       kms_key_id: '${module.kms["rds"].key_arn}',
       publicly_accessible: false,
       manage_master_user_password: true,
+      iam_database_authentication_enabled: true,
       performance_insights_enabled: true,
       multi_az: '${var.database.multi_az}',
       deletion_protection: '${var.database.deletion_protection}',

@@ -33,6 +33,16 @@ data "aws_iam_policy_document" "workload" {
       resources = [module.kms["rds"].key_arn]
     }
   }
+  # ...and connects as the serving role tbyte_app with IAM authentication, a token per new
+  # connection: that database user only, on this instance only.
+  dynamic "statement" {
+    for_each = each.key == "backend" ? [1] : []
+    content {
+      sid       = "ConnectAsAppRole"
+      actions   = ["rds-db:connect"]
+      resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.rds.db_instance_resource_id}/tbyte_app"]
+    }
+  }
 
   # Loki: its bucket only, encrypted with the logs key.
   dynamic "statement" {

@@ -79,7 +79,9 @@ module "rds" {
   cloudwatch_log_group_retention_in_days = var.log_retention_days
   cloudwatch_log_group_kms_key_id        = module.kms["logs"].key_arn
 
-  iam_database_authentication_enabled = false
+  # The backend serves as tbyte_app with a short-lived IAM token per connection (its IRSA role's
+  # rds-db:connect), so no serving password exists; the master secret is the migrator's.
+  iam_database_authentication_enabled = true
   auto_minor_version_upgrade          = true
 
   tags = local.tags

@@ -1,6 +1,6 @@
 // The pod defaults of the design (shared/design.md, "Pods"), for every app chart and environment.
 import { describe, expect, it } from 'vitest';
-import { kinds, only, podSpec, render } from './helm.js';
+import { kinds, only, podSpec, render, type K8sObject } from './helm.js';
 
 const apps = ['backend', 'frontend'] as const;
 const environments = [[], ['examples/values-dev.yaml'], ['examples/values-prod.yaml']];
@@ -126,8 +126,8 @@ describe('backend pod', () => {
     const env = podSpec(objects).containers[0].env;
     expect(env).toContainEqual({ name: 'API_KEY_FILE', value: '/mnt/secrets/api/key' });
     expect(env).toContainEqual({ name: 'API_NEXT_KEY_FILE', value: '/mnt/secrets/api/next' });
-    const fields = (spc: { spec: { parameters: { objects: string } } }) =>
-      [...spc.spec.parameters.objects.matchAll(/secretKey: "([^"]+)"/g)].map((m) => m[1]);
+    const fields = (spc: K8sObject) =>
+      [...String(spc.spec.parameters.objects).matchAll(/secretKey: "([^"]+)"/g)].map((m) => m[1]);
     expect(fields(only(objects, 'SecretProviderClass', 'backend-api-key'))).toEqual([
       'key',
       'next',

@@ -1,32 +1,13 @@
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { eventually } from '../test/helpers/backend-process.js';
-import { startTestApp, type TestApp } from '../test/helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../test/helpers/database.js';
+import { useTestApps } from '../test/helpers/app.js';
 
-let database: TestDatabase;
-const apps: TestApp[] = [];
-
-async function appWith(env: Record<string, string> = {}): Promise<TestApp> {
-  const t = await startTestApp({ DATABASE_URL: database.url, ...env });
-  apps.push(t);
-  return t;
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  await database.drop();
-});
+const stack = useTestApps();
+const appWith = stack.appWith;
 
 describe('probes', () => {
   it('answer JSON, never cached', async () => {
@@ -218,6 +199,6 @@ describe('logs', () => {
     const all = JSON.stringify(app.logs);
     expect(all).not.toContain('never-log-this');
     expect(all).toContain('[redacted]');
-    expect(all).not.toContain(database.url);
+    expect(all).not.toContain(stack.database.url);
   });
 });

@@ -2,30 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../test/helpers/app.js';
-import { admin, createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { useTestApps } from '../../test/helpers/app.js';
+import { admin, createTestDatabase } from '../../test/helpers/database.js';
 import { CredentialSource } from './credentials.js';
 import { Database } from './database.js';
 import { migrate } from './migrate.js';
 
 const silent = pino({ level: 'silent' });
-let database: TestDatabase;
-const apps: TestApp[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  await database.drop();
-});
+const stack = useTestApps();
 
 /** The SQLSTATE of what the serving connection is refused, or 'allowed'. */
 async function outcome(db: Database, sql: string): Promise<string> {
@@ -49,8 +36,7 @@ async function expectServingConfined(db: Database): Promise<void> {
 
 describe('database roles', () => {
   it('with one administrator credential set: migrates as tbyte_migrator, serves as tbyte_app', async () => {
-    const t = await startTestApp({ DATABASE_URL: database.url });
-    apps.push(t);
+    const t = await stack.appWith();
     const who = await t.db.query<{ user: string }>('probe', 'SELECT current_user AS user');
     expect(who.rows[0]?.user).toBe('tbyte_app');
     const owners = await t.db.query<{ relname: string; owner: string }>(
@@ -72,8 +58,7 @@ describe('database roles', () => {
     const legacy = await createTestDatabase();
     try {
       await admin((c) => c.query('CREATE TABLE early (x int)'), legacy.name);
-      const t = await startTestApp({ DATABASE_URL: legacy.url });
-      apps.push(t);
+      const t = await stack.appWith({ DATABASE_URL: legacy.url });
       const owner = await admin(
         (c) =>
           c.query<{ owner: string }>(

@@ -1,26 +1,12 @@
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { eventually } from '../../test/helpers/backend-process.js';
-import { startTestApp, type TestApp } from '../../test/helpers/app.js';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { useTestApps, type TestApp } from '../../test/helpers/app.js';
 
-let database: TestDatabase;
-const apps: TestApp[] = [];
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((t) => t.close()));
-});
-
-afterAll(async () => {
-  await database.drop();
-});
+const { appWith: start } = useTestApps();
 
 /** The two files of a mounted Vault secret, replaced the way the CSI driver does (rename over). */
 function keyDirectory(current: string, next: string) {
@@ -32,12 +18,6 @@ function keyDirectory(current: string, next: string) {
   write('key', current);
   write('next', next);
   return { current: join(dir, 'key'), next: join(dir, 'next'), write };
-}
-
-async function start(env: Record<string, string>): Promise<TestApp> {
-  const t = await startTestApp({ DATABASE_URL: database.url, ...env });
-  apps.push(t);
-  return t;
 }
 
 /** The statuses of GET /api/tasks for each key, in order: how a rotation looks from outside. */

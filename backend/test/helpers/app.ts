@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll } from '@jest/globals';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
 import { CredentialSource } from '../../src/db/credentials.js';
@@ -79,6 +79,35 @@ export function useTestApp(env: Record<string, string> = {}): {
   });
   afterAll(async () => {
     await holder.t.close();
+    await holder.database.drop();
+  });
+  return holder;
+}
+
+/**
+ * A test file's database of its own, and apps started on it as each test needs them (with the
+ * environment it gives); the apps close after each test, the database is dropped after all.
+ */
+export function useTestApps(): {
+  database: TestDatabase;
+  appWith: (env?: Record<string, string>) => Promise<TestApp>;
+} {
+  const apps: TestApp[] = [];
+  const holder = {
+    database: undefined as unknown as TestDatabase,
+    appWith: async (env: Record<string, string> = {}): Promise<TestApp> => {
+      const t = await startTestApp({ DATABASE_URL: holder.database.url, ...env });
+      apps.push(t);
+      return t;
+    },
+  };
+  beforeAll(async () => {
+    holder.database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((t) => t.close()));
+  });
+  afterAll(async () => {
     await holder.database.drop();
   });
   return holder;

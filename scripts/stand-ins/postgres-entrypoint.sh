@@ -1,8 +1,16 @@
 #!/bin/sh
-# Stand-in for the official postgres image's entrypoint, for the variables compose uses:
-# POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB, PGDATA. Initialises an empty data
-# directory once, then runs the server in the foreground.
+# Stand-in for the official postgres image's entrypoint, for the variables compose and the
+# postgresql chart use: POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB (each also as *_FILE, the
+# official image's way to read a mounted secret), PGDATA. Initialises an empty data directory
+# once, then runs the server in the foreground.
 set -eu
+for var in POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB; do
+  eval "file=\${${var}_FILE:-}"
+  if [ -n "$file" ]; then
+    value=$(cat "$file")
+    export "$var=$value"
+  fi
+done
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
 user="${POSTGRES_USER:-postgres}"
 db="${POSTGRES_DB:-$user}"

@@ -113,12 +113,19 @@ const kinds = [
     files: matching(/^hack\/[^/]+\/go\.mod$/),
     find: (text) => {
       const pins = [];
-      const block = /^require \(\n([\s\S]*?)^\)/gm;
-      for (const [, body] of text.matchAll(block)) {
+      for (const [, body] of text.matchAll(/^require \(\n([\s\S]*?)^\)/gm)) {
         for (const m of body.matchAll(/^\s*(\S+)\s+(v\S+)/gm)) pins.push([m[1], m[2]]);
       }
       for (const m of text.matchAll(/^require\s+(\S+)\s+(v\S+)/gm)) pins.push([m[1], m[2]]);
-      return pins;
+      // A replace to a published module pins that module's version.
+      for (const [, body] of text.matchAll(/^replace \(\n([\s\S]*?)^\)/gm)) {
+        for (const m of body.matchAll(/=>\s*(\S+)\s+(v\S+)/gm)) pins.push([m[1], m[2]]);
+      }
+      for (const m of text.matchAll(/^replace\s+\S+(?:\s+v\S+)?\s+=>\s*(\S+)\s+(v\S+)/gm)) {
+        pins.push([m[1], m[2]]);
+      }
+      // Go's zero pseudo-version marks a requirement its replace decides: not a pin of its own.
+      return pins.filter(([, version]) => version !== 'v0.0.0-00010101000000-000000000000');
     },
   },
   {

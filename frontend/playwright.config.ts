@@ -25,12 +25,19 @@ if (!existsSync(process.env.E2E_API_KEY_FILE)) {
 const externalURL = process.env.E2E_EXTERNAL_URL;
 const baseURL = externalURL ?? `http://127.0.0.1:${process.env.E2E_PORT}`;
 const nginxURL = `http://127.0.0.1:${process.env.E2E_NGINX_PORT}`;
+/**
+ * Set by scripts/cluster-e2e.sh: the ingress controller as the HTTP proxy of the browser and of
+ * the API requests, so both ask for the real host name that no DNS here knows; and a folder
+ * that keeps every test's screenshot.
+ */
+const proxy = process.env.E2E_PROXY;
+const artifactsDir = process.env.E2E_ARTIFACTS_DIR;
 const nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((path) => existsSync(path));
 if (!nginx && process.env.CI) throw new Error('nginx is required in CI (.ci/run installs it)');
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results/artifacts',
+  outputDir: artifactsDir ?? 'test-results/artifacts',
   fullyParallel: false,
   workers: 1,
   forbidOnly: Boolean(process.env.CI),
@@ -44,8 +51,9 @@ export default defineConfig({
   use: {
     baseURL,
     trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
+    screenshot: artifactsDir ? 'on' : 'only-on-failure',
     launchOptions: chromiumLaunchOptions(),
+    ...(proxy ? { proxy: { server: proxy } } : {}),
   },
   projects: externalURL
     ? [

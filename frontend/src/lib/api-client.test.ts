@@ -1,23 +1,40 @@
+import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { mockApi } from '../test/render';
-import { ApiError, apiRequest } from './api-client';
+import { mockApi, network } from '../test/render';
+import { api, ApiError, unwrap } from './api-client';
 
-describe('apiRequest', () => {
-  it('sends JSON and returns the body with the ETag', async () => {
-    const requests = mockApi({ status: 200, body: { id: 'a' }, headers: { ETag: '"3"' } });
-    const result = await apiRequest<{ id: string }>('/api/tasks', {
-      method: 'POST',
-      body: { title: 't' },
-    });
-    expect(result).toEqual({ data: { id: 'a' }, etag: '"3"' });
+const task = {
+  id: '6f1c1f2e-35a4-4c1e-9a55-3f8f2a7e9b10',
+  title: 't',
+  description: '',
+  status: 'todo' as const,
+  version: 3,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
+const byId = { params: { path: { id: task.id } } };
+
+describe('the API client', () => {
+  it('sends JSON to the page origin without a service key and returns the body', async () => {
+    const requests = mockApi({ status: 201, body: task, headers: { ETag: '"3"' } });
+    const created = await unwrap(
+      api.POST('/api/tasks', { body: { title: 't', description: '', status: 'todo' } }),
+    );
+    expect(created).toEqual(task);
+    expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({
       method: 'POST',
-      body: { title: 't' },
+      origin: globalThis.location.origin,
+      url: '/api/tasks',
+      body: { title: 't', description: '', status: 'todo' },
       headers: { 'content-type': 'application/json', accept: 'application/json' },
     });
+    // nginx adds X-Api-Key on the way to the backend; the browser never holds it.
+    expect(Object.keys(requests[0]?.headers ?? {})).not.toContain('x-api-key');
   });
 
-  it('turns problem+json into an ApiError with the field errors', async () => {
+  it('turns problem+json into an ApiError with the field errors and the request id', async () => {
     mockApi({
       status: 400,
       body: {
@@ -27,7 +44,7 @@ describe('apiRequest', () => {
         errors: [{ field: 'title', message: 'must not be empty' }],
       },
     });
-    const error = await apiRequest('/api/tasks').catch((e: unknown) => e);
+    const error = await unwrap(api.GET('/api/tasks/{id}', byId)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     const apiError = error as ApiError;
     expect(apiError.status).toBe(400);
@@ -37,9 +54,70 @@ describe('apiRequest', () => {
     expect(apiError.fieldError('description')).toBeUndefined();
   });
 
+  it('keeps the ETag of a 412, the version the change lost to', async () => {
+    mockApi({ status: 412, body: { detail: 'changed' }, headers: { ETag: '"4"' } });
+    const error = await unwrap(
+      api.PATCH('/api/tasks/{id}', {
+        params: { path: { id: task.id }, header: { 'If-Match': '"3"' } },
+        body: { status: 'done' },
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 412, etag: '"4"', message: 'changed' });
+  });
+
+  it('names the status and the X-Request-Id when the answer is not a problem (a proxy page)', async () => {
+    network.use(
+      http.all('*', () =>
+        HttpResponse.text('<h1>Bad Gateway</h1>', {
+          status: 502,
+          headers: { 'Content-Type': 'text/html', 'X-Request-Id': 'edge-1' },
+        }),
+      ),
+    );
+    const error = await unwrap(api.GET('/api/info')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 502,
+      requestId: 'edge-1',
+      message: 'Request failed with status 502',
+      fieldErrors: [],
+    });
+  });
+
   it('returns nothing for 204', async () => {
-    mockApi({ status: 204 });
-    expect((await apiRequest('/api/tasks/x', { method: 'DELETE' })).data).toBeUndefined();
+    const requests = mockApi({ status: 204 });
+    await expect(
+      unwrap(
+        api.DELETE('/api/tasks/{id}', {
+          params: { path: { id: task.id }, header: { 'If-Match': '"3"' } },
+        }),
+      ),
+    ).resolves.toBeUndefined();
+    expect(requests[0]).toMatchObject({ method: 'DELETE', headers: { 'if-match': '"3"' } });
+  });
+
+  it('rejects a network failure with the fetch error, not an ApiError (so it may be retried)', async () => {
+    network.use(http.all('*', () => HttpResponse.error()));
+    const error = await unwrap(api.GET('/api/info')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(ApiError);
+  });
+
+  it('stops a request when its signal aborts', async () => {
+    const arrived = vi.fn();
+    network.use(
+      http.all('*', async () => {
+        arrived();
+        await delay('infinite');
+        return HttpResponse.json({});
+      }),
+    );
+    const controller = new AbortController();
+    const pending = unwrap(api.GET('/api/info', { signal: controller.signal }));
+    await vi.waitFor(() => expect(arrived).toHaveBeenCalledOnce());
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 

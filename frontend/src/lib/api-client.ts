@@ -1,31 +1,29 @@
-/** The one client every feature uses: JSON in, JSON out, problem+json errors as ApiError. */
+/**
+ * The one client every feature uses: openapi-fetch, typed by the paths generated from the
+ * backend's OpenAPI document (lib/api/schema.d.ts). A path, parameter, header or body field
+ * the document no longer has fails the typecheck; an answer other than 2xx throws ApiError.
+ */
+import createClient from 'openapi-fetch';
+import type { components, paths } from './api/schema';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-interface Problem {
-  title?: string;
-  detail?: string;
-  status?: number;
-  requestId?: string;
-  errors?: FieldError[];
-}
+type Problem = components['schemas']['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
 
 export class ApiError extends Error {
   readonly status: number;
   readonly fieldErrors: FieldError[];
+  /** The problem's requestId, else the X-Request-Id header (a proxy's error page has no body). */
   readonly requestId: string | undefined;
+  /** The ETag the API sent with the error (a 412 carries the task's current version). */
   readonly etag: string | null;
 
-  constructor(status: number, problem: Problem, etag: string | null) {
-    super(problem.detail ?? problem.title ?? `Request failed with status ${status}`);
+  constructor(response: Response, problem: Partial<Problem>) {
+    super(problem.detail ?? problem.title ?? `Request failed with status ${response.status}`);
     this.name = 'ApiError';
-    this.status = status;
+    this.status = response.status;
     this.fieldErrors = problem.errors ?? [];
-    this.requestId = problem.requestId;
-    this.etag = etag;
+    this.requestId = problem.requestId ?? response.headers.get('X-Request-Id') ?? undefined;
+    this.etag = response.headers.get('ETag');
   }
 
   /** The message for one field, when the API named it. */
@@ -34,40 +32,27 @@ export class ApiError extends Error {
   }
 }
 
-export interface ApiResponse<T> {
-  data: T;
-  etag: string | null;
-}
+/**
+ * Requests go to the page's own origin: nginx (in the cluster and compose), the local gateway
+ * or Vite's dev proxy passes /api on to the backend and adds the service key there, so the key
+ * never reaches the browser. openapi-fetch builds a Request, which needs an absolute URL.
+ */
+export const api = createClient<paths>({
+  baseUrl: globalThis.location.origin,
+  headers: { Accept: 'application/json' },
+  credentials: 'same-origin',
+  // Looked up per request rather than captured at load, so the tests' msw interception applies.
+  fetch: (request) => globalThis.fetch(request),
+});
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
+type Answer<T> =
+  | { data: T; error?: never; response: Response }
+  | { data?: never; error?: unknown; response: Response };
 
-export async function apiRequest<T>(
-  path: string,
-  options: RequestOptions = {},
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  const init: RequestInit = {
-    method: options.method ?? 'GET',
-    headers,
-    credentials: 'same-origin',
-  };
-  if (options.body !== undefined) init.body = JSON.stringify(options.body);
-  if (options.signal) init.signal = options.signal;
-  const response = await fetch(path, init);
-  const etag = response.headers.get('ETag');
-  if (!response.ok) {
-    let problem: Problem = {};
-    if ((response.headers.get('Content-Type') ?? '').includes('json')) {
-      problem = (await response.json().catch(() => ({}))) as Problem;
-    }
-    throw new ApiError(response.status, problem, etag);
-  }
-  const data = (response.status === 204 ? undefined : await response.json()) as T;
-  return { data, etag };
+/** The body of a 2xx answer (none for 204); any other status throws ApiError. */
+export async function unwrap<T>(pending: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await pending;
+  // openapi-fetch leaves data undefined only for a 2xx without a body, which T then describes.
+  if (response.ok) return data as T;
+  throw new ApiError(response, typeof error === 'object' && error !== null ? error : {});
 }

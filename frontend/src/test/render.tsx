@@ -19,6 +19,8 @@ export function renderWithProviders(ui: ReactElement) {
 
 export interface RecordedRequest {
   method: string;
+  origin: string;
+  /** Path and query. */
   url: string;
   headers: Record<string, string>;
   body: unknown;
@@ -42,9 +44,11 @@ export function mockApi(...replies: Reply[]): RecordedRequest[] {
   network.use(
     http.all('*', async ({ request }) => {
       const text = await request.text();
+      const url = new URL(request.url);
       requests.push({
         method: request.method,
-        url: `${new URL(request.url).pathname}${new URL(request.url).search}`,
+        origin: url.origin,
+        url: `${url.pathname}${url.search}`,
         headers: Object.fromEntries(request.headers),
         body: text ? JSON.parse(text) : undefined,
       });

@@ -6,7 +6,7 @@ export const infoRefreshMs = 3_000;
 export function useBackendInfo() {
   return useQuery({
     queryKey: ['info'],
-    queryFn: getInfo,
+    queryFn: ({ signal }) => getInfo(signal),
     refetchInterval: infoRefreshMs,
     refetchIntervalInBackground: false,
     retry: false,

@@ -1,13 +1,12 @@
-import { apiRequest } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import type { NewTask, Task } from '../types';
 
 /** The key travels with the request, so a retry of the same submission replays, not duplicates. */
-export async function createTask(task: NewTask, idempotencyKey: string): Promise<Task> {
-  return (
-    await apiRequest<Task>('/api/tasks', {
-      method: 'POST',
+export function createTask(task: NewTask, idempotencyKey: string): Promise<Task> {
+  return unwrap(
+    api.POST('/api/tasks', {
+      params: { header: { 'Idempotency-Key': idempotencyKey } },
       body: task,
-      headers: { 'Idempotency-Key': idempotencyKey },
-    })
-  ).data;
+    }),
+  );
 }

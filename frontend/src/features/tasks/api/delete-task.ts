@@ -1,7 +1,9 @@
-import { apiRequest } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import type { Task } from '../types';
-import { ifMatch, taskPath } from './keys';
+import { ifMatch } from './keys';
 
 export async function deleteTask(task: Task): Promise<void> {
-  await apiRequest<undefined>(taskPath(task.id), { method: 'DELETE', headers: ifMatch(task) });
+  await unwrap(
+    api.DELETE('/api/tasks/{id}', { params: { path: { id: task.id }, header: ifMatch(task) } }),
+  );
 }

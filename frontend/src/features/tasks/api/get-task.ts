@@ -1,7 +1,6 @@
-import { apiRequest } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import type { Task } from '../types';
-import { taskPath } from './keys';
 
-export async function getTask(id: string): Promise<Task> {
-  return (await apiRequest<Task>(taskPath(id))).data;
+export function getTask(id: string): Promise<Task> {
+  return unwrap(api.GET('/api/tasks/{id}', { params: { path: { id } } }));
 }

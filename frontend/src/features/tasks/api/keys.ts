@@ -7,6 +7,5 @@ export const taskKeys = {
   list: (status: TaskStatus) => ['tasks', 'list', status] as const,
 };
 
+/** A change is sent against the version it was made on; a newer one on the server gives 412. */
 export const ifMatch = (task: Pick<Task, 'version'>) => ({ 'If-Match': `"${task.version}"` });
-
-export const taskPath = (id: string) => `/api/tasks/${encodeURIComponent(id)}`;

@@ -1,13 +1,12 @@
-import { apiRequest } from '../../../lib/api-client';
+import { api, unwrap } from '../../../lib/api-client';
 import type { Task, TaskChanges } from '../types';
-import { ifMatch, taskPath } from './keys';
+import { ifMatch } from './keys';
 
-export async function updateTask(task: Task, changes: TaskChanges): Promise<Task> {
-  return (
-    await apiRequest<Task>(taskPath(task.id), {
-      method: 'PATCH',
+export function updateTask(task: Task, changes: TaskChanges): Promise<Task> {
+  return unwrap(
+    api.PATCH('/api/tasks/{id}', {
+      params: { path: { id: task.id }, header: ifMatch(task) },
       body: changes,
-      headers: ifMatch(task),
-    })
-  ).data;
+    }),
+  );
 }

@@ -17,7 +17,7 @@ import type { NewTask, Task, TaskChanges, TaskPage, TaskStatus } from '../types'
 export function useTaskList(status: TaskStatus) {
   return useInfiniteQuery({
     queryKey: taskKeys.list(status),
-    queryFn: ({ pageParam }) => listTasks(status, pageParam),
+    queryFn: ({ pageParam, signal }) => listTasks(status, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

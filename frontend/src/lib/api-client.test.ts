@@ -75,7 +75,7 @@ describe('the API client', () => {
         }),
       ),
     );
-    const error = await unwrap(api.GET('/api/info')).catch((e: unknown) => e);
+    const error = await unwrap(api.GET('/api/info', {})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       status: 502,
@@ -99,7 +99,7 @@ describe('the API client', () => {
 
   it('rejects a network failure with the fetch error, not an ApiError (so it may be retried)', async () => {
     network.use(http.all('*', () => HttpResponse.error()));
-    const error = await unwrap(api.GET('/api/info')).catch((e: unknown) => e);
+    const error = await unwrap(api.GET('/api/info', {})).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(error).not.toBeInstanceOf(ApiError);
   });

@@ -3,7 +3,7 @@
  * backend's OpenAPI document (lib/api/schema.d.ts). A path, parameter, header or body field
  * the document no longer has fails the typecheck; an answer other than 2xx throws ApiError.
  */
-import createClient from 'openapi-fetch';
+import createClient, { type FetchOptions, type FetchResponse } from 'openapi-fetch';
 import type { components, paths } from './api/schema';
 
 type Problem = components['schemas']['Problem'];
@@ -32,12 +32,33 @@ export class ApiError extends Error {
   }
 }
 
+type Method = 'get' | 'post' | 'patch' | 'delete';
+type PathsWith<M extends Method> = {
+  [P in keyof paths]: paths[P][M] extends undefined ? never : P;
+}[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+
+/**
+ * openapi-fetch's own signature infers the init argument from the call, so a parameter the
+ * document no longer has passes the typecheck (openapi-typescript issue 2329). Typed from the
+ * operation instead, every init object literal gets TypeScript's excess-property check.
+ */
+type Call<M extends Method> = <P extends PathsWith<M>>(
+  path: P,
+  init: FetchOptions<Operation<P, M>>,
+) => Promise<FetchResponse<Operation<P, M>, FetchOptions<Operation<P, M>>, `${string}/${string}`>>;
+
 /**
  * Requests go to the page's own origin: nginx (in the cluster and compose), the local gateway
  * or Vite's dev proxy passes /api on to the backend and adds the service key there, so the key
  * never reaches the browser. openapi-fetch builds a Request, which needs an absolute URL.
  */
-export const api = createClient<paths>({
+export const api: {
+  GET: Call<'get'>;
+  POST: Call<'post'>;
+  PATCH: Call<'patch'>;
+  DELETE: Call<'delete'>;
+} = createClient<paths>({
   baseUrl: globalThis.location.origin,
   headers: { Accept: 'application/json' },
   credentials: 'same-origin',

@@ -71,6 +71,8 @@ host_listing >"$state/host-before"
 chains() { for table in filter nat mangle raw; do iptables -t "$table" -S | sed -n "s/^-N /$table /p"; done | sort; }
 chains >"$state/chains-before"
 ipset list -n 2>/dev/null | sort >"$state/ipsets-before"
+netns_names() { ip netns list | awk '{ print $1 }' | sort; }
+netns_names >"$state/netns-before"
 
 # A child that has exited stays a zombie until waited for.
 exited() {
@@ -108,9 +110,12 @@ stop_node() {
   find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -name kubepods -type d 2>/dev/null | while read -r tree; do
     find "$tree" -depth -type d -exec rmdir {} + 2>/dev/null
   done
-  ip link delete "$bridge" 2>/dev/null
-  local link
+  # Sandboxes the kubelet did not remove keep their network namespace (and the veth in it):
+  # this run's are the ones that were not there before. Then the veths left on the bridge.
+  local netns link
+  comm -13 "$state/netns-before" <(netns_names) | while read -r netns; do ip netns delete "$netns" 2>/dev/null; done
   for link in $(ip -o link show type veth | awk -F'[ :@]+' '$0 ~ "master '"$bridge"'" { print $2 }'); do ip link delete "$link"; done
+  ip link delete "$bridge" 2>/dev/null
   remove_chains
   comm -13 "$state/ipsets-before" <(ipset list -n 2>/dev/null | sort) | while read -r set; do ipset destroy "$set" 2>/dev/null; done
   for name in "${sysctls[@]}"; do sysctl -qw "$name=${sysctl_before[$name]}"; done
@@ -1018,11 +1023,12 @@ leaves_nothing() {
   left=$(comm -13 "$state/chains-before" <(chains)) && [ -z "$left" ] || problems+=("iptables chains left: $left")
   left=$(comm -13 "$state/ipsets-before" <(ipset list -n 2>/dev/null | sort)) && [ -z "$left" ] || problems+=("ipsets left: $left")
   ip link show "$bridge" >/dev/null 2>&1 && problems+=("bridge $bridge left")
+  left=$(comm -13 "$state/netns-before" <(netns_names)) && [ -z "$left" ] || problems+=("network namespaces left: $left")
   left=$(findmnt -rn -o TARGET | grep -F "$state/") && problems+=("mounts left: $left")
   left=$(pgrep -f "$state/" | grep -vx "$$") && problems+=("processes left: $left")
   [ -n "$(find /sys/fs/cgroup -mindepth 2 -maxdepth 2 -name kubepods 2>/dev/null)" ] && problems+=("kubepods cgroups left")
   [ ${#problems[@]} -eq 0 ] || { printf '     %s\n' "${problems[@]}"; return 1; }
-  log "${#sysctls[@]} sysctls as before; no new chain, ipset, bridge, mount, process or cgroup; /var/lib, /etc, /run as before"
+  log "${#sysctls[@]} sysctls as before; no new chain, ipset, bridge, network namespace, mount, process or cgroup; /var/lib, /etc, /run as before"
 }
 check "everything stopped; sysctls, iptables, ipsets, bridge, mounts, cgroups and /var/lib, /etc as before" leaves_nothing
 log "run time $((SECONDS - started)) s"

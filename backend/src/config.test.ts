@@ -24,6 +24,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.database.poolMax).toBe(10);
     expect(config.database.url).toBeUndefined();
+    expect(config.database.auth).toEqual({ mode: 'password' });
     expect(config.apiKeyFile).toBeUndefined();
     expect(config.corsOrigins).toEqual([]);
     expect(config.telemetry.endpoint).toBeUndefined();
@@ -99,6 +100,7 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://tbyte.local/path'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector'],
     ['RATE_LIMIT_MAX', '0'],
+    ['DB_AUTH', 'kerberos'],
   ])('names %s when it is %p', (variable, value) => {
     expect(issuesOf({ [variable]: value })).toEqual([variable]);
   });
@@ -111,5 +113,50 @@ describe('loadConfig', () => {
 
   it('names every bad variable at once', () => {
     expect(issuesOf({ PORT: 'x', LOG_LEVEL: 'loud' }).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+
+  describe('DB_AUTH=rds-iam', () => {
+    const migrationDir = () => mkdtempSync(join(tmpdir(), 'tbyte-config-'));
+    const iam = (dir: string) => ({
+      DB_AUTH: 'rds-iam',
+      AWS_REGION: 'eu-central-1',
+      PGHOST: 'tbyte.abc.eu-central-1.rds.amazonaws.com',
+      PGSSLMODE: 'verify-full',
+      DB_MIGRATION_CREDENTIALS_DIR: dir,
+    });
+
+    it('signs for the host, port and region of the environment', () => {
+      const dir = migrationDir();
+      expect(loadConfig(iam(dir)).database).toMatchObject({
+        migrationCredentialsDir: dir,
+        auth: {
+          mode: 'rds-iam',
+          region: 'eu-central-1',
+          host: 'tbyte.abc.eu-central-1.rds.amazonaws.com',
+          port: 5432,
+        },
+      });
+      expect(loadConfig({ ...iam(dir), PGPORT: '6432' }).database.auth).toMatchObject({
+        port: 6432,
+      });
+    });
+
+    it('names what IAM authentication needs and what it must not have', () => {
+      expect(issuesOf({ DB_AUTH: 'rds-iam' }).sort()).toEqual([
+        'AWS_REGION',
+        'DB_MIGRATION_CREDENTIALS_DIR',
+        'PGHOST',
+        'PGSSLMODE',
+      ]);
+      const dir = migrationDir();
+      expect(
+        issuesOf({
+          ...iam(dir),
+          PGSSLMODE: 'prefer',
+          DB_CREDENTIALS_DIR: dir,
+          DATABASE_URL: 'postgresql://db/tbyte',
+        }).sort(),
+      ).toEqual(['DATABASE_URL', 'DB_CREDENTIALS_DIR', 'PGSSLMODE']);
+    });
   });
 });

@@ -81,6 +81,9 @@ const environmentSchema = z.object({
     .optional(),
   DB_CREDENTIALS_DIR: readableDirectory,
   DB_MIGRATION_CREDENTIALS_DIR: readableDirectory,
+  // rds-iam: serving connections log in as tbyte_app with an IAM token each (RDS), no password.
+  DB_AUTH: z.enum(['password', 'rds-iam']).default('password'),
+  AWS_REGION: optionalText,
   DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
 
   API_KEY_FILE: readableFile,
@@ -123,6 +126,11 @@ export interface Config {
      * must be able to create roles, and the backend creates and uses both roles itself.
      */
     migrationCredentialsDir: string | undefined;
+    /**
+     * How serving connections authenticate: with the credentials above, or (rds-iam) as
+     * tbyte_app with an RDS IAM token signed for each new connection to this host and port.
+     */
+    auth: { mode: 'password' } | { mode: 'rds-iam'; region: string; host: string; port: number };
     poolMax: number;
   };
   apiKeyFile: string | undefined;
@@ -164,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       url: e.DATABASE_URL,
       credentialsDir: e.DB_CREDENTIALS_DIR,
       migrationCredentialsDir: e.DB_MIGRATION_CREDENTIALS_DIR,
+      auth: databaseAuth(e),
       poolMax: e.DB_POOL_MAX,
     },
     apiKeyFile: e.API_KEY_FILE,
@@ -175,6 +184,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telemetry: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     build: { version: e.APP_VERSION, commit: e.GIT_SHA },
     runtime: { pod: e.POD_NAME, namespace: e.POD_NAMESPACE, node: e.NODE_NAME },
+  };
+}
+
+/**
+ * IAM authentication signs a token for the host and port it connects to and needs TLS (RDS
+ * refuses it otherwise); the migrations keep a password of their own (the master secret).
+ */
+function databaseAuth(e: z.output<typeof environmentSchema>): Config['database']['auth'] {
+  if (e.DB_AUTH === 'password') return { mode: 'password' };
+  const issues: { variable: string; message: string }[] = [];
+  const need = (variable: string, message: string) => issues.push({ variable, message });
+  if (!e.AWS_REGION) need('AWS_REGION', 'is required when DB_AUTH is rds-iam');
+  if (!e.PGHOST) need('PGHOST', 'is required when DB_AUTH is rds-iam (the token names the host)');
+  if (e.DATABASE_URL) need('DATABASE_URL', 'must be unset when DB_AUTH is rds-iam: use PGHOST');
+  if (e.DB_CREDENTIALS_DIR) {
+    need('DB_CREDENTIALS_DIR', 'must be unset when DB_AUTH is rds-iam: tbyte_app has no password');
+  }
+  if (!e.DB_MIGRATION_CREDENTIALS_DIR) {
+    need('DB_MIGRATION_CREDENTIALS_DIR', 'is required when DB_AUTH is rds-iam (the master secret)');
+  }
+  if (!e.PGSSLMODE || !['require', 'verify-ca', 'verify-full'].includes(e.PGSSLMODE)) {
+    need('PGSSLMODE', 'must be require, verify-ca or verify-full when DB_AUTH is rds-iam');
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return {
+    mode: 'rds-iam',
+    region: e.AWS_REGION ?? '',
+    host: e.PGHOST ?? '',
+    port: e.PGPORT ?? 5432,
   };
 }
 

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { CredentialSource } from './db/credentials.js';
 import { Database } from './db/database.js';
 import { DatabaseHealthCheck } from './db/health-check.js';
+import { rdsIamSigner } from './db/rds-iam.js';
 import { apiKeyFiles } from './http/api-key.js';
 import { LifecycleState } from './lifecycle/state.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -35,6 +36,9 @@ export function wireService(
     poolMax: config.database.poolMax,
     credentials,
     ...(migrationCredentials ? { migrationCredentials } : {}),
+    ...(config.database.auth.mode === 'rds-iam'
+      ? { authToken: rdsIamSigner(config.database.auth) }
+      : {}),
     logger: logger.child({ module: 'db' }),
     observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
   });

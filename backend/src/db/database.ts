@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { PoolCounts } from '../metrics.js';
 import type { CredentialSource, DbCredentials } from './credentials.js';
+import type { AuthTokenSigner } from './rds-iam.js';
 import { appRole } from './roles.js';
 
 export interface DatabaseOptions {
@@ -13,6 +14,12 @@ export interface DatabaseOptions {
    * administrator's, and the backend switches each serving connection to tbyte_app.
    */
   migrationCredentials?: CredentialSource;
+  /**
+   * Serving connections log in as tbyte_app with a token this signs for each new connection
+   * (RDS IAM authentication) instead of a stored password; the migrations keep
+   * migrationCredentials (the master secret), which also make tbyte_app a login role.
+   */
+  authToken?: AuthTokenSigner;
   logger: Logger;
   observeQuery?: (operation: string, seconds: number) => void;
   applicationName?: string;
@@ -59,19 +66,32 @@ function isAuthenticationFailure(error: unknown): boolean {
 }
 
 /**
+ * How a serving connection comes to act as tbyte_app: it switches to the role at its start
+ * (one administrator credential set, the embedded default), logs in with tbyte_app's own
+ * credentials, or logs in as tbyte_app with a token per connection (RDS IAM).
+ */
+export type ServingLogin = 'switch-role' | 'credentials' | 'token';
+
+/**
  * The PostgreSQL pool behind every query. Credentials from files win over the environment;
  * when they change (or the server rejects them and the files hold new ones) a new pool takes
  * over and the old one drains, so a rotated password needs no restart.
  */
 export class Database {
   private pool: pg.Pool;
-  /** True when only one credential set is given: the migrations decide the roles themselves. */
-  readonly ownsRoles: boolean;
+  readonly servingLogin: ServingLogin;
   /** The role each serving connection switches to at its start, once the migrations made it. */
   private servingRole: string | undefined;
 
   constructor(private readonly options: DatabaseOptions) {
-    this.ownsRoles = options.migrationCredentials === undefined;
+    if (options.authToken && !options.migrationCredentials) {
+      throw new Error('token authentication needs migration credentials to make tbyte_app');
+    }
+    this.servingLogin = options.authToken
+      ? 'token'
+      : options.migrationCredentials
+        ? 'credentials'
+        : 'switch-role';
     this.pool = this.createPool(options.credentials.current());
     options.credentials.onChange(() => this.replacePool());
   }
@@ -201,7 +221,9 @@ export class Database {
 
   private createPool(credentials: DbCredentials): pg.Pool {
     const pool = new pg.Pool({
-      ...connectionSettings(this.options.url, credentials),
+      ...(this.options.authToken
+        ? tokenSettings(this.options.url, this.options.authToken)
+        : connectionSettings(this.options.url, credentials)),
       max: this.options.poolMax,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
@@ -216,6 +238,26 @@ export class Database {
     });
     return pool;
   }
+}
+
+/**
+ * tbyte_app with a token signed for each new connection: pg calls the password function
+ * whenever it opens one. A connection string would override
+ * the function with its empty password, so its parts become fields.
+ */
+function tokenSettings(url: string | undefined, sign: AuthTokenSigner): pg.PoolConfig {
+  const settings: pg.PoolConfig = { user: appRole, password: sign };
+  if (url !== undefined) {
+    const target = new URL(url);
+    if (target.search !== '') {
+      throw new Error('a database URL with parameters cannot carry token authentication');
+    }
+    settings.host = target.hostname;
+    if (target.port) settings.port = Number(target.port);
+    if (target.pathname.length > 1)
+      settings.database = decodeURIComponent(target.pathname.slice(1));
+  }
+  return settings;
 }
 
 /** pg lets a connection string override explicit fields, so file credentials go into the URL itself. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Database } from './database.js';
+import type { Database, ServingLogin } from './database.js';
 import { ensureRoles, grantServing, migratorRole } from './roles.js';
 
 /** The SQL files, applied in name order; resolves from src/db and dist/db alike. */
@@ -36,16 +36,27 @@ export async function loadMigrations(dir: URL = migrationsDir): Promise<Migratio
 
 /**
  * With one credential set, the backend makes the two roles when those credentials may
- * (a superuser or CREATEROLE: the embedded default, compose's and RDS's administrators).
- * Credentials that may not are already confined to what they were given; they migrate and
- * serve alone, and the log says how to separate them.
+ * (a superuser or CREATEROLE: the embedded default's administrator). Credentials that may
+ * not are already confined to what they were given; they migrate and serve alone, and the
+ * log says how to separate them. With token authentication (RDS IAM) the migration
+ * credentials are RDS's master user, who must make tbyte_app its login role.
  */
-async function rolesFor(client: pg.Client, logger: Logger): Promise<'made' | 'none'> {
+async function rolesFor(
+  client: pg.Client,
+  logger: Logger,
+  servingLogin: ServingLogin,
+): Promise<'made' | 'none'> {
   const { rows } = await client.query<{ may: boolean; user: string }>(
     `SELECT rolsuper OR rolcreaterole AS may, rolname AS user FROM pg_roles
      WHERE rolname = session_user`,
   );
   if (rows[0]?.may) return 'made';
+  if (servingLogin === 'token') {
+    throw new Error(
+      `the migration credentials (${rows[0]?.user ?? 'unknown'}) cannot create roles: with ` +
+        'token authentication they must be the master user, who makes tbyte_app a login role',
+    );
+  }
   logger.warn(
     { user: rows[0]?.user },
     'these database credentials cannot create roles: migrating and serving as one user; ' +
@@ -69,9 +80,10 @@ export async function migrate(
   const client = await db.connectForMigration();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [lockKey]);
-    const roles = db.ownsRoles ? await rolesFor(client, logger) : 'given';
+    const roles =
+      db.servingLogin === 'credentials' ? 'given' : await rolesFor(client, logger, db.servingLogin);
     if (roles === 'made') {
-      await ensureRoles(client);
+      await ensureRoles(client, db.servingLogin === 'token' ? { appLogin: 'rds_iam' } : {});
       await client.query(`SET ROLE ${migratorRole}`);
     }
     await client.query(`
@@ -112,7 +124,7 @@ export async function migrate(
       done.push(migration.version);
     }
     if (roles !== 'none') await grantServing(client);
-    if (roles === 'made') db.serveAsAppRole();
+    if (roles === 'made' && db.servingLogin === 'switch-role') db.serveAsAppRole();
     return done;
   } finally {
     // Ending the session also releases its advisory lock.

@@ -9,7 +9,7 @@ import { useTestApps } from '../../test/helpers/app.js';
 import { admin, createTestDatabase } from '../../test/helpers/database.js';
 import { CredentialSource } from './credentials.js';
 import { Database } from './database.js';
-import { migrate } from './migrate.js';
+import { loadMigrations, migrate } from './migrate.js';
 
 const silent = pino({ level: 'silent' });
 const stack = useTestApps();
@@ -22,6 +22,22 @@ async function outcome(db: Database, sql: string): Promise<string> {
   } catch (error) {
     return (error as { code?: string }).code ?? String(error);
   }
+}
+
+/** Who the serving connection is after it undid any role switch of its session. */
+async function userAfterDroppingRole(db: Database): Promise<string | undefined> {
+  return db.transaction('probe', async (client) => {
+    await client.query('SET ROLE NONE');
+    const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
+    return rows[0]?.user;
+  });
+}
+
+function credentialsDir(user: string, password: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tbyte-db-credentials-'));
+  writeFileSync(join(dir, 'username'), user);
+  writeFileSync(join(dir, 'password'), password);
+  return dir;
 }
 
 /** What an attacker with the serving connection would try first. */
@@ -52,6 +68,9 @@ describe('database roles', () => {
     expect(new Set(owners.rows.map((r) => r.owner))).toEqual(new Set(['tbyte_migrator']));
     await request(t.app).post('/api/tasks').send({ title: 'served by tbyte_app' }).expect(201);
     await expectServingConfined(t.db);
+    // The embedded default's limitation (docs/security.md): the session logged in as the
+    // administrator, so it can undo the switch. The login modes below cannot.
+    expect(await userAfterDroppingRole(t.db)).not.toBe('tbyte_app');
   });
 
   it('takes over tables an administrator made before the roles existed', async () => {
@@ -89,12 +108,7 @@ describe('database roles', () => {
       await c.query(`CREATE ROLE ${server} LOGIN PASSWORD '${password}' IN ROLE tbyte_app`);
     });
     await admin((c) => c.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${migrator}`), own.name);
-    const dirFor = (user: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'tbyte-db-credentials-'));
-      writeFileSync(join(dir, 'username'), user);
-      writeFileSync(join(dir, 'password'), password);
-      return dir;
-    };
+    const dirFor = (user: string) => credentialsDir(user, password);
     const db = new Database({
       url: own.url,
       poolMax: 2,
@@ -103,16 +117,86 @@ describe('database roles', () => {
       logger: silent,
     });
     try {
-      expect(await migrate(db, silent)).toEqual(['0001', '0002']);
+      expect(await migrate(db, silent)).toEqual((await loadMigrations()).map((m) => m.version));
       const who = await db.query<{ user: string }>('probe', 'SELECT current_user AS user');
       expect(who.rows[0]?.user).toBe(server);
       expect(await outcome(db, "INSERT INTO tasks (title) VALUES ('x')")).toBe('allowed');
       await expectServingConfined(db);
+      expect(await userAfterDroppingRole(db)).toBe(server);
     } finally {
       await db.end();
       await own.drop();
       await admin((c) =>
         c.query(`DROP ROLE ${server}; DROP OWNED BY ${migrator}; DROP ROLE ${migrator}`),
+      );
+    }
+  });
+
+  it('with token authentication (RDS IAM): the master user makes tbyte_app a login role in rds_iam, and every new connection signs a token', async () => {
+    const own = await createTestDatabase();
+    const master = `tbyte_master_${randomBytes(4).toString('hex')}`;
+    const masterPassword = randomBytes(12).toString('hex');
+    // RDS as far as PostgreSQL sees it: rds_iam, and a master user with CREATEROLE (no
+    // superuser) that owns the database and administers the roles it made.
+    await admin(async (c) => {
+      await c.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') THEN CREATE ROLE rds_iam NOLOGIN; END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tbyte_migrator') THEN CREATE ROLE tbyte_migrator NOLOGIN; END IF;
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tbyte_app') THEN CREATE ROLE tbyte_app NOLOGIN; END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+      await c.query(`CREATE ROLE ${master} LOGIN CREATEROLE PASSWORD '${masterPassword}'`);
+      await c.query(`GRANT rds_iam, tbyte_migrator, tbyte_app TO ${master} WITH ADMIN OPTION`);
+      await c.query(`ALTER DATABASE ${own.name} OWNER TO ${master}`);
+    });
+    // PostgreSQL checks what the role's password is when a login starts, so the stand-in for
+    // IAM's verification is one password; that the pool signs anew for every connection is
+    // what the count shows.
+    const token = randomBytes(12).toString('hex');
+    await admin((c) => c.query(`ALTER ROLE tbyte_app PASSWORD '${token}'`));
+    let signed = 0;
+    const signToken = () => {
+      signed += 1;
+      return Promise.resolve(token);
+    };
+    const db = new Database({
+      url: own.url,
+      poolMax: 3,
+      credentials: new CredentialSource(undefined),
+      migrationCredentials: new CredentialSource(
+        credentialsDir(master, masterPassword),
+        'DB_MIGRATION_CREDENTIALS_DIR',
+      ),
+      authToken: signToken,
+      logger: silent,
+    });
+    try {
+      expect(db.servingLogin).toBe('token');
+      const applied = await migrate(db, silent);
+      expect(applied).toEqual((await loadMigrations()).map((m) => m.version));
+      const app = await admin((c) =>
+        c.query<{ login: boolean; iam: boolean }>(
+          `SELECT rolcanlogin AS login, pg_has_role('tbyte_app', 'rds_iam', 'MEMBER') AS iam
+           FROM pg_roles WHERE rolname = 'tbyte_app'`,
+        ),
+      );
+      expect(app.rows[0]).toEqual({ login: true, iam: true });
+      const who = await db.query<{ current: string; session: string }>(
+        'probe',
+        'SELECT current_user AS current, session_user AS session',
+      );
+      expect(who.rows[0]).toEqual({ current: 'tbyte_app', session: 'tbyte_app' });
+      await Promise.all([1, 2, 3].map(() => db.query('probe', 'SELECT pg_sleep(0.2)')));
+      expect(db.counts().total).toBe(3);
+      expect(signed).toBe(3);
+      expect(await outcome(db, "INSERT INTO tasks (title) VALUES ('x')")).toBe('allowed');
+      await expectServingConfined(db);
+      expect(await userAfterDroppingRole(db)).toBe('tbyte_app');
+    } finally {
+      await db.end();
+      await own.drop();
+      await admin((c) =>
+        c.query(`ALTER ROLE tbyte_app NOLOGIN PASSWORD NULL; REVOKE rds_iam FROM tbyte_app;
+                 DROP OWNED BY ${master}; DROP ROLE ${master}`),
       );
     }
   });

@@ -15,8 +15,15 @@ const concurrentCatalogUpdate = new Set(['XX000', '23505', '42710', '40001']);
  * backend makes the two roles itself: NOLOGIN roles the administrator's session switches to,
  * the migrations as tbyte_migrator and every serving connection as tbyte_app. Objects the
  * administrator created before the roles existed are handed to tbyte_migrator.
+ *
+ * With `appLogin: 'rds_iam'` (RDS's master user, the app serving with IAM tokens), tbyte_app
+ * is a login role instead, a member of RDS's rds_iam: it has no password, and RDS admits it
+ * only with a token its IAM policy allows.
  */
-export async function ensureRoles(client: Client): Promise<void> {
+export async function ensureRoles(
+  client: Client,
+  { appLogin }: { appLogin?: 'rds_iam' } = {},
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await client.query(`
@@ -40,6 +47,10 @@ export async function ensureRoles(client: Client): Promise<void> {
           END IF;
         END
         $$`);
+      if (appLogin) {
+        await client.query(`ALTER ROLE ${appRole} LOGIN`);
+        await client.query(`GRANT ${appLogin} TO ${appRole}`);
+      }
       break;
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';

@@ -72,14 +72,21 @@ check "frontend adds under 10 MB to its base" \
   within "tbyte/frontend:$tag" "docker.io/$(sed -n 's/^ARG NGINX_IMAGE=//p' frontend/Dockerfile)" 10
 
 # --- the stack ---------------------------------------------------------------------------
-mkdir -p "$work/secrets"
+mkdir -p "$work/secrets/db-app" "$work/secrets/db-migrator"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/secrets/api-key"
-chmod 0644 "$work/secrets/api-key"
+printf tbyte_app >"$work/secrets/db-app/username"
+printf tbyte_migrator >"$work/secrets/db-migrator/username"
+for role in db-app db-migrator; do
+  head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/secrets/$role/password"
+done
+chmod 0644 "$work/secrets/api-key" "$work/secrets"/db-*/*
 cat >"$work/.env" <<ENV
 POSTGRES_USER=tbyte
 POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
 POSTGRES_DB=tbyte
 API_KEY_FILE_PATH=$work/secrets/api-key
+DB_APP_CREDENTIALS_PATH=$work/secrets/db-app
+DB_MIGRATION_CREDENTIALS_PATH=$work/secrets/db-migrator
 TBYTE_TAG=$tag
 FRONTEND_PORT=$(node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 APP_ENVIRONMENT=compose-e2e
@@ -138,6 +145,20 @@ hardened() {
 for service in frontend backend db; do
   check "$service runs non-root, read-only, with no capabilities" hardened "$service"
 done
+
+# The backend holds no administrator credentials: db-roles made the two login roles, the
+# migrations ran as tbyte_migrator and every serving connection is tbyte_app's.
+database_roles() {
+  local db sessions owners
+  [ "$(podman inspect --format '{{.State.ExitCode}}' "$(podman ps --all --quiet --filter "label=io.podman.compose.project=$project" --filter label=io.podman.compose.service=db-roles | head -n1)")" = 0 ] || return 1
+  db=(podman exec -e PGPASSWORD="$(sed -n 's/^POSTGRES_PASSWORD=//p' "$work/.env")" "$(container db)" psql -h 127.0.0.1 -U tbyte -d tbyte -Atc)
+  sessions=$("${db[@]}" "SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity WHERE application_name = 'tbyte-backend'") || return 1
+  owners=$("${db[@]}" "SELECT string_agg(DISTINCT pg_get_userbyid(relowner), ',') FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'") || return 1
+  echo "     backend sessions as: $sessions; tables owned by: $owners"
+  [ "$sessions" = tbyte_app ] && [ "$owners" = tbyte_migrator ] &&
+    ! podman exec "$(container backend)" env | grep -q -e POSTGRES_PASSWORD -e DATABASE_URL
+}
+check "db-roles made the login roles: the backend serves as tbyte_app, the tables are tbyte_migrator's" database_roles
 
 # Published ports: 127.0.0.1 unless BIND_ADDRESS opens them (the e2e .env leaves it unset).
 loopback_only() {

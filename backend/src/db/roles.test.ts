@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import pino from 'pino';
 import request from 'supertest';
 import { useTestApps } from '../../test/helpers/app.js';
-import { admin, createTestDatabase } from '../../test/helpers/database.js';
+import { admin, createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
 import { CredentialSource } from './credentials.js';
 import { Database } from './database.js';
 import { loadMigrations, migrate } from './migrate.js';
@@ -38,6 +40,35 @@ function credentialsDir(user: string, password: string): string {
   writeFileSync(join(dir, 'username'), user);
   writeFileSync(join(dir, 'password'), password);
   return dir;
+}
+
+/** charts/postgresql/files/tbyte-roles.sh, the init script compose and the chart run. */
+const rolesScript = fileURLToPath(
+  new URL('../../../charts/postgresql/files/tbyte-roles.sh', import.meta.url),
+);
+
+/** Runs the init script as the server's administrator against the given database. */
+function runRolesScript(
+  database: TestDatabase,
+  dirs: { migratorDir: string; serverDir: string },
+): { status: number | null; stderr: string } {
+  const url = new URL(database.url);
+  const result = spawnSync('sh', [rolesScript], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PGHOST: url.hostname,
+      PGPORT: url.port || '5432',
+      PGUSER: decodeURIComponent(url.username),
+      PGPASSWORD: decodeURIComponent(url.password),
+      PGDATABASE: database.name,
+      DB_MIGRATION_CREDENTIALS_DIR: dirs.migratorDir,
+      DB_CREDENTIALS_DIR: dirs.serverDir,
+    },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stderr: result.stderr };
 }
 
 /** What an attacker with the serving connection would try first. */
@@ -92,28 +123,31 @@ describe('database roles', () => {
     }
   });
 
-  it('with DB_MIGRATION_CREDENTIALS_DIR: migrates and serves as the two login roles', async () => {
+  it('with DB_MIGRATION_CREDENTIALS_DIR: the init script of compose and the chart makes two login roles; the backend migrates and serves as them', async () => {
     const own = await createTestDatabase();
     const suffix = randomBytes(4).toString('hex');
     const migrator = `tbyte_migrator_${suffix}`;
     const server = `tbyte_app_${suffix}`;
-    const password = randomBytes(12).toString('hex');
-    // What the compose and chart init scripts set up: two login roles, in the two roles.
-    await admin(async (c) => {
-      await c.query(`DO $$ BEGIN
+    // Roles belong to the server, which other test files share: the group roles first, as
+    // they may make them at the same moment.
+    await admin((c) =>
+      c.query(`DO $$ BEGIN
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tbyte_migrator') THEN CREATE ROLE tbyte_migrator NOLOGIN; END IF;
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'tbyte_app') THEN CREATE ROLE tbyte_app NOLOGIN; END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-      await c.query(`CREATE ROLE ${migrator} LOGIN PASSWORD '${password}' IN ROLE tbyte_migrator`);
-      await c.query(`CREATE ROLE ${server} LOGIN PASSWORD '${password}' IN ROLE tbyte_app`);
-    });
-    await admin((c) => c.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${migrator}`), own.name);
-    const dirFor = (user: string) => credentialsDir(user, password);
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`),
+    );
+    const migratorDir = credentialsDir(migrator, randomBytes(12).toString('hex'));
+    const serverDir = credentialsDir(server, randomBytes(12).toString('hex'));
+    // The result with its stderr, so a failure shows the script's message.
+    expect(runRolesScript(own, { migratorDir, serverDir })).toMatchObject({ status: 0 });
+    // Again, as compose runs it on every start: a rotated password is taken.
+    writeFileSync(join(serverDir, 'password'), `${randomBytes(12).toString('hex')}\n`);
+    expect(runRolesScript(own, { migratorDir, serverDir })).toMatchObject({ status: 0 });
     const db = new Database({
       url: own.url,
       poolMax: 2,
-      credentials: new CredentialSource(dirFor(server)),
-      migrationCredentials: new CredentialSource(dirFor(migrator), 'DB_MIGRATION_CREDENTIALS_DIR'),
+      credentials: new CredentialSource(serverDir),
+      migrationCredentials: new CredentialSource(migratorDir, 'DB_MIGRATION_CREDENTIALS_DIR'),
       logger: silent,
     });
     try {
@@ -129,6 +163,25 @@ describe('database roles', () => {
       await admin((c) =>
         c.query(`DROP ROLE ${server}; DROP OWNED BY ${migrator}; DROP ROLE ${migrator}`),
       );
+    }
+  });
+
+  it('the init script refuses one user for both roles and an administrator as either', async () => {
+    const own = await createTestDatabase();
+    try {
+      const same = credentialsDir(`tbyte_same_${randomBytes(4).toString('hex')}`, 'x');
+      const both = runRolesScript(own, { migratorDir: same, serverDir: same });
+      expect(both.status).not.toBe(0);
+      expect(both.stderr).toContain('need two users');
+      const administrator = credentialsDir(new URL(own.url).username || 'postgres', 'x');
+      const app = credentialsDir(`tbyte_app_${randomBytes(4).toString('hex')}`, 'x');
+      const refused = runRolesScript(own, { migratorDir: administrator, serverDir: app });
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('must not be an administrator');
+      const missing = runRolesScript(own, { migratorDir: tmpdir(), serverDir: app });
+      expect(missing.stderr).toContain('username is missing or empty');
+    } finally {
+      await own.drop();
     }
   });
 

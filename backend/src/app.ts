@@ -17,6 +17,7 @@ import { openApiRouter } from './routes/openapi.js';
 import { probesRouter } from './routes/probes.js';
 import { tasksRouter } from './tasks/routes.js';
 import type { WatchedFiles } from './secrets/watched-files.js';
+import type { TaskEventStreams } from './tasks/event-stream.js';
 import type { TaskRepository } from './tasks/repository.js';
 
 export interface AppDependencies {
@@ -25,6 +26,7 @@ export interface AppDependencies {
   metrics: Metrics;
   state: LifecycleState;
   tasks: TaskRepository;
+  taskEvents: TaskEventStreams;
   /** The watched API_KEY_FILE, when the service key is on. */
   apiKey?: WatchedFiles;
 }
@@ -37,7 +39,7 @@ export const jsonBodyLimit = '64kb';
  * the JSON body rules; last the 404 and the one error handler.
  */
 export function createApp(deps: AppDependencies): Express {
-  const { config, logger, metrics, state, tasks } = deps;
+  const { config, logger, metrics, state, tasks, taskEvents } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -76,7 +78,7 @@ export function createApp(deps: AppDependencies): Express {
       type: ['application/json', 'application/merge-patch+json'],
     }),
   );
-  api.use('/tasks', recordRouteBase, tasksRouter(tasks));
+  api.use('/tasks', recordRouteBase, tasksRouter(tasks, taskEvents));
   api.use('/info', recordRouteBase, infoRouter(config, state));
   api.use('/openapi.json', recordRouteBase, openApiRouter(config.build.version));
   app.use('/api', api);

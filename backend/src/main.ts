@@ -76,12 +76,8 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
-  const { app, state, metrics, db, tasks, healthCheck, apiKey } = wireService(
-    config,
-    credentials,
-    logger,
-    migrationCredentials,
-  );
+  const { app, state, metrics, db, tasks, healthCheck, apiKey, taskEvents, taskEventHub } =
+    wireService(config, credentials, logger, migrationCredentials);
 
   const server = await listen(createServer(app), config.port, config.host);
   server.keepAliveTimeout = keepAliveTimeoutMs;
@@ -112,6 +108,8 @@ async function main(): Promise<void> {
           metricsServer,
           db,
           healthCheck,
+          taskEvents,
+          taskEventHub,
           graceSeconds: config.shutdownGraceSeconds,
           closeOthers: () => {
             clearInterval(prune);

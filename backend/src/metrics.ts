@@ -11,6 +11,7 @@ export interface Metrics {
   registry: Registry;
   httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   dbQueryDuration: Histogram<'operation'>;
+  taskEventStreams: Gauge;
 }
 
 export function createMetrics(poolCounts: () => PoolCounts): Metrics {
@@ -46,5 +47,11 @@ export function createMetrics(poolCounts: () => PoolCounts): Metrics {
     },
   });
 
-  return { registry, httpRequestDuration, dbQueryDuration };
+  const taskEventStreams = new Gauge({
+    name: 'task_event_streams',
+    help: 'Open GET /api/tasks/events streams held by this process.',
+    registers: [registry],
+  });
+
+  return { registry, httpRequestDuration, dbQueryDuration, taskEventStreams };
 }

@@ -10,6 +10,8 @@ import { apiKeyFiles } from './http/api-key.js';
 import { LifecycleState } from './lifecycle/state.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { WatchedFiles } from './secrets/watched-files.js';
+import { TaskEventHub } from './tasks/event-hub.js';
+import { TaskEventStreams } from './tasks/event-stream.js';
 import { TaskRepository } from './tasks/repository.js';
 
 export interface Service {
@@ -20,6 +22,8 @@ export interface Service {
   tasks: TaskRepository;
   healthCheck: DatabaseHealthCheck;
   apiKey: WatchedFiles | undefined;
+  taskEventHub: TaskEventHub;
+  taskEvents: TaskEventStreams;
 }
 
 /** The service's parts wired together: what main.ts serves and what the tests drive. */
@@ -43,8 +47,23 @@ export function wireService(
     observeQuery: (operation, seconds) => metrics.dbQueryDuration.observe({ operation }, seconds),
   });
   const tasks = new TaskRepository(db);
+  const taskEventHub = new TaskEventHub({ db, tasks, logger: logger.child({ module: 'events' }) });
+  const taskEvents = new TaskEventStreams({
+    hub: taskEventHub,
+    state,
+    gauge: metrics.taskEventStreams,
+    pod: config.runtime.pod,
+  });
   const apiKey = config.apiKeyFile ? new WatchedFiles(apiKeyFiles(config)) : undefined;
-  const app = createApp({ config, logger, metrics, state, tasks, ...(apiKey ? { apiKey } : {}) });
+  const app = createApp({
+    config,
+    logger,
+    metrics,
+    state,
+    tasks,
+    taskEvents,
+    ...(apiKey ? { apiKey } : {}),
+  });
   const healthCheck = new DatabaseHealthCheck(db, state);
-  return { app, state, metrics, db, tasks, healthCheck, apiKey };
+  return { app, state, metrics, db, tasks, healthCheck, apiKey, taskEventHub, taskEvents };
 }

@@ -3,6 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { DatabaseHealthCheck } from '../db/health-check.js';
 import type { Database } from '../db/database.js';
+import type { TaskEventHub } from '../tasks/event-hub.js';
+import type { TaskEventStreams } from '../tasks/event-stream.js';
 import { flushTelemetry } from '../telemetry/flush.js';
 import type { LifecycleState } from './state.js';
 
@@ -13,6 +15,8 @@ export interface Running {
   metricsServer: Server;
   db: Database;
   healthCheck: DatabaseHealthCheck;
+  taskEvents: Pick<TaskEventStreams, 'closeAll'>;
+  taskEventHub: Pick<TaskEventHub, 'stop'>;
   graceSeconds: number;
   /** How long in-flight requests may take to finish once the server stops accepting. */
   drainTimeoutMs?: number;
@@ -21,9 +25,10 @@ export interface Running {
 }
 
 /**
- * Shutdown, in order: turn unready, keep serving through the grace period so load balancers
- * and endpoints stop sending, stop accepting and finish what is in flight, close the pool,
- * flush telemetry. Returns the exit code.
+ * Shutdown, in order: turn unready and end the event streams (their clients reconnect to
+ * another pod within the grace period), keep serving through the grace period so load
+ * balancers and endpoints stop sending, stop accepting and finish what is in flight, stop
+ * listening for task events, close the pool, flush telemetry. Returns the exit code.
  */
 export async function shutdown(running: Running, signal: string): Promise<number> {
   const { state, logger } = running;
@@ -32,6 +37,8 @@ export async function shutdown(running: Running, signal: string): Promise<number
     { signal, graceSeconds: running.graceSeconds },
     'shutting down: not ready, still serving',
   );
+  const streams = running.taskEvents.closeAll();
+  logger.info({ streams }, 'event streams ended; their clients reconnect to another pod');
 
   await delay(running.graceSeconds * 1000);
 
@@ -40,6 +47,7 @@ export async function shutdown(running: Running, signal: string): Promise<number
   await closeServer(running.metricsServer, 1_000);
 
   running.healthCheck.stop();
+  running.taskEventHub.stop();
   running.closeOthers?.();
   await running.db.end();
   await flushTelemetry();

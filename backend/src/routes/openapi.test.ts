@@ -39,7 +39,13 @@ describe('GET /api/openapi.json', () => {
 
   it('documents every operation the API serves', () => {
     expect(Object.keys(document.paths).sort()).toEqual(
-      ['/api/info', '/api/openapi.json', '/api/tasks', '/api/tasks/{id}'].sort(),
+      [
+        '/api/info',
+        '/api/openapi.json',
+        '/api/tasks',
+        '/api/tasks/events',
+        '/api/tasks/{id}',
+      ].sort(),
     );
     expect(Object.keys(document.paths['/api/tasks/{id}'] ?? {})).toEqual(
       expect.arrayContaining(['get', 'patch', 'delete']),

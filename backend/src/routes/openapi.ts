@@ -8,7 +8,9 @@ import {
   listTasksQuerySchema,
   taskIdSchema,
   taskListSchema,
+  taskEventSchema,
   taskSchema,
+  taskStreamControlSchema,
   updateTaskSchema,
 } from '../tasks/schema.js';
 import { infoSchema } from './info.js';
@@ -97,6 +99,38 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '415': problem('The body is not JSON.'),
             '422': problem('The Idempotency-Key was used with a different body.'),
             ...commonProblems,
+          },
+        },
+      },
+      '/api/tasks/events': {
+        get: {
+          operationId: 'streamTaskEvents',
+          summary: 'Server-Sent Events of committed task changes, from every backend pod.',
+          description:
+            'Opens with `retry:` and an event `ready` (TaskStreamControl): the stream is live, so ' +
+            'refetch the list once; a reconnect resyncs the same way. Then events `task` ' +
+            '(TaskEvent, `id:` its eventId) and `resync` (TaskStreamControl: changes may have ' +
+            'been missed, refetch the list). A comment line every 15 s keeps the connection ' +
+            'open. The stream ends when the pod shuts down; reconnect.',
+          responses: {
+            '200': {
+              description: 'The event stream; it does not end on its own.',
+              content: {
+                'text/event-stream': {
+                  // OpenAPI 3.1 has no schema for one event of a stream (3.2's itemSchema does).
+                  schema: z.union([taskEventSchema, taskStreamControlSchema]).meta({
+                    description:
+                      'The JSON in the data: line of each event (the body itself is ' +
+                      'text/event-stream frames).',
+                  }),
+                },
+              },
+            },
+            ...commonProblems,
+            '429': problem(
+              'This client holds as many streams as one may (or too many requests); see Retry-After.',
+            ),
+            '503': problem('The pod is shutting down or the database is unavailable; reconnect.'),
           },
         },
       },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { HttpProblem } from '../http/problem.js';
 import { parseInput } from '../http/validate.js';
+import type { TaskEventStreams } from './event-stream.js';
 import { IdempotencyConflict, type TaskRepository } from './repository.js';
 import {
   createTaskSchema,
@@ -80,8 +81,10 @@ const staleProblem = (current: Task) =>
     },
   );
 
-export function tasksRouter(tasks: TaskRepository): Router {
+export function tasksRouter(tasks: TaskRepository, events: TaskEventStreams): Router {
   const router = Router();
+
+  router.get('/events', events.handler);
 
   router.get('/', async (req: Request, res: Response) => {
     const query = parseInput(listTasksQuerySchema, req.query, 'query');

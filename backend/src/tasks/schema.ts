@@ -79,7 +79,36 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters');
 
+/**
+ * What GET /api/tasks/events sends in an event named `task`: one committed change, with the
+ * task's id and the version it reached (for a delete, the version it had). eventId is unique
+ * across every backend pod; it orders nothing, so a client keeps the highest version it saw.
+ */
+const taskEventBase = {
+  eventId: z.string().regex(/^\d+$/),
+  id: z.uuid(),
+  version: z.int().min(1),
+};
+export const taskEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.enum(['created', 'updated']), ...taskEventBase, task: taskSchema }),
+    z.object({ type: z.literal('deleted'), ...taskEventBase }),
+  ])
+  .meta({ id: 'TaskEvent', description: 'A committed change to one task.' });
+
+/**
+ * The data of the control events `ready` (the stream is live: refetch the list once, which
+ * covers whatever happened before) and `resync` (changes may have been missed: refetch).
+ */
+export const taskStreamControlSchema = z
+  .object({
+    pod: z.string().meta({ description: 'The backend pod that holds the stream.' }),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'TaskStreamControl' });
+
 export type Task = z.infer<typeof taskSchema>;
+export type TaskEvent = z.infer<typeof taskEventSchema>;
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export type CreateTask = z.infer<typeof createTaskSchema>;
 export type UpdateTask = z.infer<typeof updateTaskSchema>;

@@ -41,7 +41,11 @@ export async function startTestApp(
   });
   const logger = createLogger({ level: config.logLevel, service: 'test', version: 'test' }, sink);
   const credentials = new CredentialSource(config.database.credentialsDir);
-  const { app, db, state, metrics, healthCheck, apiKey } = wireService(config, credentials, logger);
+  const { app, db, state, metrics, healthCheck, apiKey, taskEventHub } = wireService(
+    config,
+    credentials,
+    logger,
+  );
   if (options.migrate ?? true) {
     await migrate(db, logger);
     state.migrated = true;
@@ -58,6 +62,7 @@ export async function startTestApp(
     logs,
     close: async () => {
       healthCheck.stop();
+      taskEventHub.stop();
       apiKey?.close();
       await db.end();
     },

@@ -22,6 +22,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/tasks/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-Sent Events of committed task changes, from every backend pod.
+     * @description Opens with `retry:` and an event `ready` (TaskStreamControl): the stream is live, so refetch the list once; a reconnect resyncs the same way. Then events `task` (TaskEvent, `id:` its eventId) and `resync` (TaskStreamControl: changes may have been missed, refetch the list). A comment line every 15 s keeps the connection open. The stream ends when the pod shuts down; reconnect.
+     */
+    get: operations['streamTaskEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/tasks/{id}': {
     parameters: {
       query?: never;
@@ -128,6 +148,30 @@ export interface components {
         field: string;
         message: string;
       }[];
+    };
+    /** @description A committed change to one task. */
+    TaskEvent:
+      | {
+          /** @enum {string} */
+          type: 'created' | 'updated';
+          eventId: string;
+          /** Format: uuid */
+          id: string;
+          version: number;
+          task: components['schemas']['Task'];
+        }
+      | {
+          /** @constant */
+          type: 'deleted';
+          eventId: string;
+          /** Format: uuid */
+          id: string;
+          version: number;
+        };
+    TaskStreamControl: {
+      /** @description The backend pod that holds the stream. */
+      pod: string;
+      reason?: string;
     };
     /** @description The instance that answered and the state of its database. */
     Info: {
@@ -298,6 +342,63 @@ export interface operations {
         };
       };
       /** @description The database is unavailable; retry later. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  streamTaskEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream; it does not end on its own. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream':
+            components['schemas']['TaskEvent'] | components['schemas']['TaskStreamControl'];
+        };
+      };
+      /** @description A parameter, header or body field is not valid; errors names each. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The service key is missing or wrong (when one is configured). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description This client holds as many streams as one may (or too many requests); see Retry-After. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The pod is shutting down or the database is unavailable; reconnect. */
       503: {
         headers: {
           [name: string]: unknown;

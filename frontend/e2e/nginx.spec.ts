@@ -1,6 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type RequestListener,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,15 +43,17 @@ function rateLimit(headers: IncomingHttpHeaders): { remaining: number; reset: nu
   return { remaining: Number(remaining), reset: Number(reset) };
 }
 
+const echoHeaders: RequestListener = (req, res) => {
+  res.setHeader('Content-Type', 'application/json');
+  res.end(JSON.stringify(req.headers));
+};
+
 /**
- * Another nginx with the container's configuration, in front of an upstream that answers
- * with the headers it received: what nginx forwards is then visible exactly.
+ * Another nginx with the container's configuration, in front of an upstream that (unless
+ * told otherwise) answers with the headers it received: what nginx forwards is then visible.
  */
-async function nginxBeforeEcho(env: Record<string, string>) {
-  const echo = createServer((req, res) => {
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify(req.headers));
-  });
+async function nginxBeforeEcho(env: Record<string, string>, upstream = echoHeaders) {
+  const echo = createServer(upstream);
   await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
   const port = await freePort();
   const nginx: ChildProcess = spawn(
@@ -80,6 +87,7 @@ async function nginxBeforeEcho(env: Record<string, string>) {
       JSON.parse((await rawGet(`${url}${path}`, headers)).body) as Record<string, string>,
     stop: async () => {
       nginx.kill('SIGTERM');
+      echo.closeAllConnections();
       await new Promise<void>((resolve) => echo.close(() => resolve()));
     },
   };
@@ -176,6 +184,46 @@ test.describe('nginx (the frontend container configuration)', () => {
     // One budget for every request: each spends one. A client that chose its key would get a
     // fresh budget per address, and `r` would not move.
     expect(remaining).toEqual(remaining.map((_, i) => first.remaining - i));
+  });
+
+  test("passes each event of the task stream on at once, with the API location's headers", async () => {
+    const sent: string[] = [];
+    let received: IncomingHttpHeaders = {};
+    // An upstream that, unlike the backend, sends no X-Accel-Buffering: the stream's own
+    // location alone decides how nginx passes it on, and the event must come before its end.
+    const streaming = await nginxBeforeEcho({}, (req, res) => {
+      received = req.headers;
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      const frame = `event: task\ndata: {"n":${sent.length}}\n\n`;
+      sent.push(frame);
+      res.write(frame);
+    });
+    try {
+      const first = await new Promise<{ status: number; chunk: string; elapsedMs: number }>(
+        (resolve, reject) => {
+          const started = Date.now();
+          const req = httpRequest(`${streaming.url}/api/tasks/events`, (res) => {
+            res.setEncoding('utf8');
+            res.once('data', (chunk: string) => {
+              resolve({ status: res.statusCode ?? 0, chunk, elapsedMs: Date.now() - started });
+              res.destroy();
+            });
+          });
+          req.setTimeout(5_000, () => req.destroy(new Error('no event within 5 s')));
+          req.on('error', reject);
+          req.end();
+        },
+      );
+      expect(sent).toHaveLength(1);
+      expect(first.status).toBe(200);
+      expect(first.chunk).toBe(sent[0]);
+      expect(first.elapsedMs).toBeLessThan(1_000);
+      // The headers of the /api/ location reach the stream's upstream too.
+      expect(received['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+      expect(received['x-forwarded-for']).toBe('127.0.0.1');
+    } finally {
+      await streaming.stop();
+    }
   });
 
   test('answers only its own host names: a rebound name gets 421, the probes any', async () => {

@@ -303,8 +303,8 @@ expected_apps=$(node -e '
 const { parse } = require("yaml");
 const read = (f) => parse(require("fs").readFileSync(f, "utf8")) ?? {};
 const dev = read("argocd-apps/envs/dev/values.yaml"), e2e = read("argocd-apps/envs/e2e/values.yaml"), base = read("argocd-apps/values.yaml");
-const on = (name, addon) => (e2e.addons?.[name]?.enabled ?? addon.enabled ?? true);
-const names = Object.entries(base.addons).filter(([n, a]) => on(n, a)).map(([n]) => n);
+const addons = require("fs").readdirSync("argocd-apps/addons").filter((f) => f.endsWith(".yaml")).map((f) => f.slice(0, -".yaml".length));
+const names = addons.filter((n) => e2e.addons?.[n]?.enabled ?? dev.addons?.[n]?.enabled ?? true);
 for (const [n, a] of Object.entries(base.apps)) if (e2e.apps?.[n]?.enabled ?? dev.apps?.[n]?.enabled ?? a.enabled) names.push(n);
 console.log(names.sort().join(" "));')
 all_synced_healthy() {

@@ -138,7 +138,7 @@ const kinds = [
   },
   {
     kind: 'Argo CD add-on charts',
-    files: matching(/^argocd-apps\/values\.yaml$/),
+    files: matching(/^argocd-apps\/addons\/[^/]+\.yaml$/),
     find: (text) =>
       [...text.matchAll(/^\s+chart:\s*(\S+)\n(?:\s+#.*\n)*\s+version:\s*(\S+)/gm)].map((m) => [
         m[1],

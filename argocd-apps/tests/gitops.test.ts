@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -11,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -80,43 +81,33 @@ function renderApplication(environment: string, app: K8sObject): K8sObject[] {
 const rootValues = parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'), 'utf8')) as {
   repoURL: string;
   platformNamespaces: string[];
-  addons: Record<string, { version?: string; path?: string }>;
-  apps: Record<string, { clusterValues?: string }>;
+  apps: Record<string, { wave: number; clusterValues?: string }>;
 };
+// The add-ons are their files: addons/NAME.yaml, whose application key says how Argo CD installs it.
+const addonsDir = join(repoRoot, 'argocd-apps/addons');
+const addons = Object.fromEntries(
+  readdirSync(addonsDir)
+    .filter((file) => file.endsWith('.yaml'))
+    .map((file) => [
+      file.replace(/\.yaml$/, ''),
+      (parse(readFileSync(join(addonsDir, file), 'utf8')) as { application: AddonApplication })
+        .application,
+    ]),
+);
+interface AddonApplication {
+  wave: number;
+  namespace: string;
+  version?: string;
+  path?: string;
+}
 
-// The design's waves: 0 base, 1 core add-ons, 2 platform add-ons, 3 database, 4 backend, 5 frontend.
+// The waves the files give (addons/NAME.yaml, apps of values.yaml), which docs/gitops.md draws and
+// the design orders: 0 base, 1 core add-ons, 2 platform add-ons, 3 database, 4 backend, 5 frontend.
 const expectedWaves: Record<string, number> = {
-  'prometheus-operator-crds': 0,
-  'karpenter-crd': 0,
-  platform: 0,
-  'argo-cd': 0,
-  karpenter: 1,
-  'cluster-nodes': 1,
-  keda: 1,
-  'secrets-store-csi-driver': 1,
-  'secrets-store-csi-driver-provider-aws': 1,
-  'vault-csi-provider': 1,
-  'aws-load-balancer-controller': 1,
-  'nginx-ingress': 1,
-  edge: 1,
-  'argo-rollouts': 1,
-  vpa: 1,
-  kyverno: 1,
-  'kube-prometheus-stack': 2,
-  loki: 2,
-  alloy: 2,
-  'alloy-events': 2,
-  'opentelemetry-collector': 2,
-  opensearch: 2,
-  jaeger: 2,
-  vault: 2,
-  'vault-config': 2,
-  'image-policy': 2,
-  'amazon-cloudwatch-observability': 2,
-  postgresql: 3,
-  backend: 4,
-  frontend: 5,
+  ...Object.fromEntries(Object.entries(addons).map(([name, addon]) => [name, addon.wave])),
+  ...Object.fromEntries(Object.entries(rootValues.apps).map(([name, app]) => [name, app.wave])),
 };
+const designWaves = { addons: [0, 1, 2], apps: { postgresql: 3, backend: 4, frontend: 5 } };
 
 describe.each(['dev', 'prod'])('the %s tree', (environment) => {
   const apps = applications(environment);
@@ -129,6 +120,14 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
       ),
     );
     expect(found).toEqual(expected);
+    const outOfDesign = Object.entries(addons)
+      .filter(([, addon]) => !designWaves.addons.includes(addon.wave))
+      .map(([name, addon]) => `${name}: wave ${addon.wave}`);
+    expect(Object.keys(addons).length).toBeGreaterThan(25);
+    expect(outOfDesign).toEqual([]);
+    expect(
+      Object.fromEntries(Object.entries(rootValues.apps).map(([name, app]) => [name, app.wave])),
+    ).toEqual(designWaves.apps);
   });
 
   it('orders base < core < platform < database < backend < frontend', () => {
@@ -556,10 +555,10 @@ describe('the bootstrap', () => {
 });
 
 describe('the templates of the app of apps', () => {
-  // An add-on or app is data (values.yaml, addons/NAME.yaml): a template that tests a name is
+  // An add-on or app is data (addons/NAME.yaml, values.yaml): a template that tests a name is
   // wiring that a new add-on would have to edit.
   it('name no add-on and no app', () => {
-    const names = [...Object.keys(rootValues.addons), ...Object.keys(rootValues.apps)];
+    const names = [...Object.keys(addons), ...Object.keys(rootValues.apps)];
     const dir = join(repoRoot, 'argocd-apps/templates');
     const templates = readdirSync(dir).map((file) => ({
       file,
@@ -577,6 +576,93 @@ describe('the templates of the app of apps', () => {
     expect(templates.length).toBeGreaterThanOrEqual(5);
     expect(names.length).toBeGreaterThan(25);
     expect(named).toEqual([]);
+  });
+});
+
+describe('an add-on is one file', () => {
+  // A copy of the chart (its symlinked rule files read through) with one more file in addons/.
+  function chartWith(files: Record<string, string>): string {
+    // The directory's name is the release's: root, as the bootstrap names it.
+    const copy = join(mkdtempSync(join(scratch, 'chart-')), 'root');
+    cpSync(join(repoRoot, 'argocd-apps'), copy, {
+      recursive: true,
+      dereference: true,
+      filter: (source) => !/\/(node_modules|tests)$/.test(source),
+    });
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(copy, file), text);
+    return relative(chartsDir, copy);
+  }
+  const example = [
+    'application:',
+    '  wave: 2',
+    '  namespace: monitoring',
+    '  repoURL: https://charts.example.org',
+    '  chart: example',
+    '  version: 1.2.3',
+    'replicas: 3',
+    'clusterValues: |-',
+    '  clusterName: {{ .cluster.name }}',
+    '',
+  ].join('\n');
+
+  it('renders its Application in its wave, from its file alone, and the project admits its repository', () => {
+    const chart = chartWith({ 'addons/example.yaml': example });
+    const tree = render(chart, { values: values('dev'), namespace: 'argocd' });
+    const app = tree.find((o) => o.kind === 'Application' && o.metadata.name === 'example');
+    expect(app ? wave(app) : undefined).toBe(2);
+    expect(app?.spec.project).toBe('platform');
+    expect(app?.spec.destination.namespace).toBe('monitoring');
+    expect(app?.spec.source).toMatchObject({
+      repoURL: 'https://charts.example.org',
+      chart: 'example',
+      targetRevision: '1.2.3',
+    });
+    const cluster = parse(readFileSync(clusterValues('dev'), 'utf8')) as {
+      cluster: { name: string };
+    };
+    expect(app?.spec.source.helm.valuesObject).toEqual({
+      replicas: 3,
+      clusterName: cluster.cluster.name,
+    });
+    const platform = tree.find((o) => o.kind === 'AppProject' && o.metadata.name === 'platform');
+    expect(platform?.spec.sourceRepos).toContain('https://charts.example.org');
+    expect(applications('dev').length + 1).toBe(
+      tree.filter((o) => o.kind === 'Application').length,
+    );
+  });
+
+  it('is switched off by an environment, by name', () => {
+    const chart = chartWith({ 'addons/example.yaml': example });
+    const off = join(scratch, 'example-off.yaml');
+    writeFileSync(off, 'addons:\n  example: { enabled: false }\n');
+    const tree = render(chart, { values: [...values('dev'), off], namespace: 'argocd' });
+    const names = tree.filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(names).not.toContain('example');
+    expect(names.length).toBe(applications('dev').length);
+  });
+
+  it('is refused without its application, naming the file', () => {
+    const chart = chartWith({ 'addons/example.yaml': 'replicas: 3\n' });
+    expect(refusal(chart, { values: values('dev'), namespace: 'argocd' })).toContain(
+      "argocd-apps: addons/example.yaml has no application (the add-on's wave, namespace and chart)",
+    );
+    const noVersion = chartWith({
+      'addons/example.yaml': example.replace('  version: 1.2.3\n', ''),
+    });
+    expect(refusal(noVersion, { values: values('dev'), namespace: 'argocd' })).toContain(
+      'argocd-apps: addons/example.yaml: application.version is required',
+    );
+  });
+
+  it('is refused when an environment names an add-on that has no file', () => {
+    for (const key of ['addons', 'addonValues']) {
+      const typo = join(scratch, `typo-${key}.yaml`);
+      writeFileSync(typo, `${key}:\n  kedaa: { enabled: false }\n`);
+      expect(
+        refusal(root, { values: [...values('dev'), typo], namespace: 'argocd' }),
+        key,
+      ).toContain(`argocd-apps: ${key}.kedaa names no add-on: there is no addons/kedaa.yaml`);
+    }
   });
 });
 
@@ -679,7 +765,7 @@ describe('docs/gitops.md', () => {
 
   it('lists every add-on with the version the tree pins', () => {
     const doc = readFileSync(join(repoRoot, 'docs/gitops.md'), 'utf8');
-    for (const [name, addon] of Object.entries(rootValues.addons)) {
+    for (const [name, addon] of Object.entries(addons)) {
       const row = doc.split('\n').find((line) => new RegExp(`^\\|\\s*${name}\\s*\\|`).test(line));
       expect(row, name).toBeDefined();
       if (addon.version) expect(row, name).toContain(addon.version);

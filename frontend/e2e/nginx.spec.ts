@@ -189,35 +189,40 @@ test.describe('nginx (the frontend container configuration)', () => {
   test("passes each event of the task stream on at once, with the API location's headers", async () => {
     const sent: string[] = [];
     let received: IncomingHttpHeaders = {};
-    // An upstream that, unlike the backend, sends no X-Accel-Buffering: the stream's own
-    // location alone decides how nginx passes it on, and the event must come before its end.
+    // An upstream whose stream never ends: the event must come through before its end.
     const streaming = await nginxBeforeEcho({}, (req, res) => {
       received = req.headers;
-      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'X-Accel-Buffering': 'no' });
       const frame = `event: task\ndata: {"n":${sent.length}}\n\n`;
       sent.push(frame);
       res.write(frame);
     });
     try {
-      const first = await new Promise<{ status: number; chunk: string; elapsedMs: number }>(
-        (resolve, reject) => {
-          const started = Date.now();
-          const req = httpRequest(`${streaming.url}/api/tasks/events`, (res) => {
-            res.setEncoding('utf8');
-            res.once('data', (chunk: string) => {
-              resolve({ status: res.statusCode ?? 0, chunk, elapsedMs: Date.now() - started });
-              res.destroy();
-            });
+      const first = await new Promise<{
+        status: number;
+        headers: IncomingHttpHeaders;
+        chunk: string;
+        elapsedMs: number;
+      }>((resolve, reject) => {
+        const started = Date.now();
+        const req = httpRequest(`${streaming.url}/api/tasks/events`, (res) => {
+          res.setEncoding('utf8');
+          res.once('data', (chunk: string) => {
+            const elapsedMs = Date.now() - started;
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, chunk, elapsedMs });
+            res.destroy();
           });
-          req.setTimeout(5_000, () => req.destroy(new Error('no event within 5 s')));
-          req.on('error', reject);
-          req.end();
-        },
-      );
+        });
+        req.setTimeout(5_000, () => req.destroy(new Error('no event within 5 s')));
+        req.on('error', reject);
+        req.end();
+      });
       expect(sent).toHaveLength(1);
       expect(first.status).toBe(200);
       expect(first.chunk).toBe(sent[0]);
       expect(first.elapsedMs).toBeLessThan(1_000);
+      // Passed on for the ingress controller's nginx, which would otherwise buffer the stream.
+      expect(first.headers['x-accel-buffering']).toBe('no');
       // The headers of the /api/ location reach the stream's upstream too.
       expect(received['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
       expect(received['x-forwarded-for']).toBe('127.0.0.1');

@@ -42,7 +42,8 @@ export function useUpdateTask() {
   return useMutation({
     mutationFn: ({ task, changes }: { task: Task; changes: TaskChanges }) =>
       updateTask(task, changes),
-    onSuccess: () => client.invalidateQueries({ queryKey: taskKeys.all }),
+    // A failed change too (a 412 above all): the board then shows the task as it now is.
+    onSettled: () => client.invalidateQueries({ queryKey: taskKeys.all }),
   });
 }
 
@@ -64,8 +65,8 @@ export function useDeleteTask() {
             },
         );
       }
-      return client.invalidateQueries({ queryKey: taskKeys.all });
     },
+    onSettled: () => client.invalidateQueries({ queryKey: taskKeys.all }),
   });
 }
 

@@ -109,7 +109,9 @@ describe('backend pod', () => {
     expect(env).toMatchObject({
       PORT: '8080',
       METRICS_PORT: '9090',
-      DB_CREDENTIALS_DIR: '/mnt/secrets/db',
+      DB_AUTH: 'rds-iam',
+      AWS_REGION: 'eu-west-1',
+      DB_MIGRATION_CREDENTIALS_DIR: '/mnt/secrets/db-migration',
       PGSSLMODE: 'verify-full',
       NODE_EXTRA_CA_CERTS: '/etc/ssl/database/global-bundle.pem',
       POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
@@ -137,11 +139,11 @@ describe('backend pod', () => {
     expect(JSON.stringify(podSpec(frontend))).not.toContain('API_NEXT_KEY_FILE');
   });
 
-  it('reads the RDS-managed secret through the AWS provider in prod', () => {
+  it('reads the RDS-managed secret through the AWS provider in prod, for the migrations', () => {
     const spc = only(
       render('backend', { values: ['examples/values-prod.yaml'] }),
       'SecretProviderClass',
-      'backend-db',
+      'backend-db-migration',
     );
     expect(spc.spec.provider).toBe('aws');
     expect(spc.spec.parameters.objects).toContain('objectType: secretsmanager');

@@ -14,8 +14,20 @@
   value: {{ .Values.database.name | quote }}
 - name: PGSSLMODE
   value: {{ .Values.database.sslMode | quote }}
+{{- if eq .Values.database.auth "rds-iam" }}
+{{- include "backend.validateIamAuth" . }}
+- name: DB_AUTH
+  value: rds-iam
+- name: AWS_REGION
+  value: {{ .Values.database.awsRegion | quote }}
+{{- else }}
 - name: DB_CREDENTIALS_DIR
   value: /mnt/secrets/db
+{{- end }}
+{{- if .Values.database.migration.enabled }}
+- name: DB_MIGRATION_CREDENTIALS_DIR
+  value: /mnt/secrets/db-migration
+{{- end }}
 - name: DB_POOL_MAX
   value: {{ .Values.config.dbPoolMax | quote }}
 - name: SHUTDOWN_GRACE_SECONDS
@@ -62,10 +74,22 @@
       fieldPath: spec.nodeName
 {{- end -}}
 
+{{/* The items may start with a newline (the first is optional): trimmed for the library. */}}
 {{- define "backend.volumeMounts" -}}
+{{ include "backend.volumeMountItems" . | trim }}
+{{- end -}}
+
+{{- define "backend.volumeMountItems" -}}
+{{- if eq .Values.database.auth "password" }}
 - name: db-credentials
   mountPath: /mnt/secrets/db
   readOnly: true
+{{- end }}
+{{- if .Values.database.migration.enabled }}
+- name: db-migration-credentials
+  mountPath: /mnt/secrets/db-migration
+  readOnly: true
+{{- end }}
 {{- if .Values.database.tlsCA.configMap }}
 - name: database-ca
   mountPath: /etc/ssl/database
@@ -79,23 +103,15 @@
 {{- end -}}
 
 {{- define "backend.volumes" -}}
-{{- $creds := .Values.database.credentials -}}
-- name: db-credentials
-{{- if eq $creds.source "csi" }}
-  csi:
-    driver: secrets-store.csi.k8s.io
-    readOnly: true
-    volumeAttributes:
-      secretProviderClass: {{ include "tbyte-common.fullname" . }}-db
-{{- else }}
-  secret:
-    secretName: {{ required "database.credentials.existingSecret is required when database.credentials.source is secret" $creds.existingSecret }}
-    defaultMode: 0440
-    items:
-      - key: username
-        path: username
-      - key: password
-        path: password
+{{ include "backend.volumeItems" . | trim }}
+{{- end -}}
+
+{{- define "backend.volumeItems" -}}
+{{- if eq .Values.database.auth "password" }}
+{{ include "backend.credentialsVolume" (dict "ctx" . "name" "db-credentials" "suffix" "db" "creds" .Values.database.credentials "value" "database.credentials") }}
+{{- end }}
+{{- if .Values.database.migration.enabled }}
+{{ include "backend.credentialsVolume" (dict "ctx" . "name" "db-migration-credentials" "suffix" "db-migration" "creds" .Values.database.migration.credentials "value" "database.migration.credentials") }}
 {{- end }}
 {{- with .Values.database.tlsCA.configMap }}
 - name: database-ca
@@ -110,4 +126,36 @@
     volumeAttributes:
       secretProviderClass: {{ include "tbyte-common.fullname" . }}-api-key
 {{- end }}
+{{- end -}}
+
+
+{{/* A volume of username and password files: a CSI mount of the chart's SecretProviderClass
+  NAME-SUFFIX, or an existing Secret. */}}
+{{- define "backend.credentialsVolume" -}}
+- name: {{ .name }}
+{{- if eq .creds.source "csi" }}
+  csi:
+    driver: secrets-store.csi.k8s.io
+    readOnly: true
+    volumeAttributes:
+      secretProviderClass: {{ include "tbyte-common.fullname" .ctx }}-{{ .suffix }}
+{{- else }}
+  secret:
+    secretName: {{ required (printf "%s.existingSecret is required when %s.source is secret" .value .value) .creds.existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: username
+        path: username
+      - key: password
+        path: password
+{{- end }}
+{{- end -}}
+
+{{/* IAM tokens are signed for a region, need TLS, and leave the roles to the master secret. */}}
+{{- define "backend.validateIamAuth" -}}
+{{- $db := .Values.database -}}
+{{- if not $db.migration.enabled }}{{ fail "database.auth rds-iam needs database.migration.enabled: RDS's master secret migrates and makes tbyte_app" }}{{ end -}}
+{{- if not $db.awsRegion }}{{ fail "database.awsRegion is required when database.auth is rds-iam" }}{{ end -}}
+{{- if not (has $db.sslMode (list "require" "verify-ca" "verify-full")) }}{{ fail "database.sslMode must be require, verify-ca or verify-full when database.auth is rds-iam" }}{{ end -}}
+{{- if and .Values.networkPolicy.enabled (not .Values.networkPolicy.httpsEgressCidrs) }}{{ fail "database.auth rds-iam signs with the IRSA role, which the SDK exchanges at STS over HTTPS: networkPolicy.httpsEgressCidrs must name the subnets of the VPC's STS endpoint" }}{{ end -}}
 {{- end -}}

@@ -38,8 +38,12 @@ elif ! vault kv get -field=next secret/tbyte/api >/dev/null 2>&1; then
   vault kv patch -method=patch secret/tbyte/api \
     next="$(vault kv get -field=key secret/tbyte/api)" >/dev/null
 fi
+# The development database: its administrator, and the backend's two login roles that the
+# postgresql chart makes at its first start (docs/architecture.md, Database roles).
 if [ "$DATABASE_CREDENTIALS" = "true" ]; then
-  vault kv get -field=password secret/tbyte/database >/dev/null 2>&1 ||
-    vault kv put secret/tbyte/database username=tbyte password="$(random)" >/dev/null
+  for entry in database:tbyte database-migrator:tbyte_migrator database-app:tbyte_app; do
+    vault kv get -field=password "secret/tbyte/${entry%%:*}" >/dev/null 2>&1 ||
+      vault kv put "secret/tbyte/${entry%%:*}" username="${entry#*:}" password="$(random)" >/dev/null
+  done
 fi
 echo "vault-config: applied to $VAULT_ADDR"

@@ -5,19 +5,15 @@
 #
 #   argocd-apps/bootstrap/bootstrap.sh dev     (kubectl pointed at the cluster)
 #
-# REPO_URL points the root Application and the gitops project at another repository than
-# argocd-apps/values.yaml's (the children follow the root). BOOTSTRAP_ARGOCD=present leaves
+# ENV is a directory of argocd-apps/envs. The manifests come from one template each
+# (project-gitops.yaml, root.yaml), filled in by manifests.mjs, which needs node and the root's
+# pnpm install. REPO_URL points the root Application and the gitops project at another repository
+# than argocd-apps/values.yaml's (the children follow the root). BOOTSTRAP_ARGOCD=present leaves
 # an Argo CD that already runs in place and only adds the Application health check to its
 # argocd-cm (the e2e suite runs its own build).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 environment=${1:-}
-case "$environment" in
-  dev | prod | e2e) ;;
-  *)
-    echo "usage: $0 dev|prod|e2e" >&2
-    exit 2
-    ;;
-esac
 argocd_install=${BOOTSTRAP_ARGOCD:-chart}
 case "$argocd_install" in
   chart | present) ;;
@@ -26,12 +22,17 @@ case "$argocd_install" in
     exit 2
     ;;
 esac
-here=$(cd "$(dirname "$0")" && pwd)
-tools=(kubectl)
+tools=(kubectl node)
 [ "$argocd_install" = chart ] && tools+=(helm)
 for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "bootstrap: $tool is required" >&2; exit 1; }
 done
+# The YAML is read with the repository's pinned yaml package (pnpm install at the root).
+(cd "$here" && node -e 'require.resolve("yaml")' 2>/dev/null) ||
+  { echo "bootstrap: the yaml package is missing; run pnpm install at the repository's root" >&2; exit 1; }
+# The gitops AppProject and the environment's root Application, from their templates; an
+# environment that envs/ does not hold is refused here, before anything is installed.
+manifests=$(node "$here/manifests.mjs" "$environment")
 if [ ! -f "$here/../envs/$environment/cluster.yaml" ]; then
   echo "bootstrap: argocd-apps/envs/$environment/cluster.yaml is missing; run the terraform workflow (or scripts/update-app-configs.mjs) first" >&2
   exit 1
@@ -39,10 +40,10 @@ fi
 
 health_key='resource.customizations.health.argoproj.io_Application'
 if [ "$argocd_install" = chart ]; then
-  # The version the argo-cd application keeps afterwards (argocd-apps/values.yaml, addons.argo-cd).
-  chart_version=$(awk '/^  argo-cd:/ { inside = 1; next } inside && /^    version:/ { print $2; exit }' "$here/../values.yaml")
-  [ -n "$chart_version" ] || { echo "bootstrap: no addons.argo-cd.version in argocd-apps/values.yaml" >&2; exit 1; }
-  helm upgrade --install argocd argo-cd --repo https://argoproj.github.io/argo-helm --version "$chart_version" \
+  # The chart the argo-cd application keeps afterwards (argocd-apps/addons/argo-cd.yaml).
+  chart=$(node "$here/manifests.mjs" argocd-chart)
+  { read -r chart_repo && read -r chart_version; } <<<"$chart"
+  helm upgrade --install argocd argo-cd --repo "$chart_repo" --version "$chart_version" \
     --namespace argocd --create-namespace \
     --values "$here/argocd-values.yaml" \
     --set-file 'configs.cm.resource\.customizations\.health\.argoproj\.io_Application'="$here/application-health.lua" \
@@ -55,16 +56,5 @@ else
     -p "$(kubectl -n argocd create configmap argocd-cm --from-file="$health_key=$here/application-health.lua" --dry-run=client -o json)" >/dev/null
 fi
 
-canonical=$(awk '/^repoURL:/ { print $2; exit }' "$here/../values.yaml")
-[ -n "$canonical" ] || { echo "bootstrap: no repoURL in argocd-apps/values.yaml" >&2; exit 1; }
-repo_url=${REPO_URL:-$canonical}
-for manifest in project-gitops.yaml "root-$environment.yaml"; do
-  # Literal replacement of the one repository URL: no other text of the manifests contains it.
-  REPO_FROM=$canonical REPO_TO=$repo_url awk '{
-    from = ENVIRON["REPO_FROM"]; rest = $0; out = ""
-    while ((i = index(rest, from)) > 0) { out = out substr(rest, 1, i - 1) ENVIRON["REPO_TO"]; rest = substr(rest, i + length(from)) }
-    print out rest
-  }' "$here/$manifest"
-  echo ---
-done | kubectl apply -f -
+kubectl apply -f - <<<"$manifests"
 echo "bootstrap: Argo CD syncs argocd-apps for $environment; watch it with: kubectl -n argocd get applications -w"

@@ -14,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   checkCrdOrder,
   checkCrdOwnership,
@@ -537,20 +537,82 @@ describe('the bootstrap', () => {
     expect(argo?.spec.source.helm.releaseName).toBe('argocd');
   });
 
-  it('points each root Application at argocd-apps with its environment files', () => {
-    for (const environment of ['dev', 'prod']) {
-      const rootApp = parse(
-        readFileSync(join(repoRoot, `argocd-apps/bootstrap/root-${environment}.yaml`), 'utf8'),
-      );
-      expect(rootApp.spec.source.path).toBe('argocd-apps');
-      expect(rootApp.spec.source.repoURL).toBe(rootValues.repoURL);
-      expect(rootApp.spec.source.helm.valueFiles).toEqual([
-        `envs/${environment}/values.yaml`,
-        `envs/${environment}/cluster.yaml`,
-        `envs/${environment}/images.yaml`,
-      ]);
-      expect(rootApp.spec.project).toBe('gitops');
+  // The gitops AppProject and root Application of an environment, as bootstrap.sh applies them.
+  const manifests = (environment: string, env: Record<string, string> = {}) =>
+    spawnSync('node', [join(repoRoot, 'argocd-apps/bootstrap/manifests.mjs'), environment], {
+      encoding: 'utf8',
+      env: { ...process.env, REPO_URL: '', ...env },
+    });
+  const targetRevision = (
+    parse(readFileSync(join(repoRoot, 'argocd-apps/values.yaml'), 'utf8')) as {
+      targetRevision: string;
     }
+  ).targetRevision;
+
+  it.each([
+    ['dev', ['envs/dev/values.yaml', 'envs/dev/cluster.yaml', 'envs/dev/images.yaml']],
+    ['prod', ['envs/prod/values.yaml', 'envs/prod/cluster.yaml', 'envs/prod/images.yaml']],
+    [
+      'e2e',
+      [
+        'envs/dev/values.yaml',
+        'envs/e2e/values.yaml',
+        'envs/e2e/cluster.yaml',
+        'envs/e2e/images.yaml',
+      ],
+    ],
+  ])(
+    'makes the %s root Application from the one template, with its value files',
+    (environment, files) => {
+      const result = manifests(environment);
+      expect(result.status, result.stderr).toBe(0);
+      const [project, rootApp] = parseAllDocuments(result.stdout).map(
+        (document) => document.toJS() as K8sObject,
+      );
+      expect(project?.kind).toBe('AppProject');
+      expect(project?.spec.sourceRepos).toEqual([rootValues.repoURL]);
+      expect(rootApp?.kind).toBe('Application');
+      expect(rootApp?.spec.project).toBe(project?.metadata.name);
+      expect(rootApp?.spec.source).toMatchObject({
+        repoURL: rootValues.repoURL,
+        targetRevision,
+        path: 'argocd-apps',
+      });
+      expect(rootApp?.spec.source.helm.valueFiles).toEqual(files);
+      for (const file of files.filter((f) => f.endsWith('/values.yaml'))) {
+        expect(existsSync(join(repoRoot, 'argocd-apps', file)), file).toBe(true);
+      }
+    },
+  );
+
+  it('points the project and the root at REPO_URL when it is given', () => {
+    const result = manifests('dev', { REPO_URL: 'file:///srv/tbyte.git' });
+    const [project, rootApp] = parseAllDocuments(result.stdout).map(
+      (document) => document.toJS() as K8sObject,
+    );
+    expect(project?.spec.sourceRepos).toEqual(['file:///srv/tbyte.git']);
+    expect(rootApp?.spec.source.repoURL).toBe('file:///srv/tbyte.git');
+  });
+
+  it('refuses an environment envs/ does not hold, naming those it does', () => {
+    const result = manifests('staging');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      "bootstrap: no environment 'staging': argocd-apps/envs has dev, e2e, prod",
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('installs the argo-cd chart the argo-cd application keeps, read with a YAML parser', () => {
+    const result = manifests('argocd-chart');
+    expect(result.status, result.stderr).toBe(0);
+    const argo = applications('dev').find((a) => a.metadata.name === 'argo-cd');
+    expect(result.stdout).toBe(
+      `${argo?.spec.source.repoURL as string}\n${argo?.spec.source.targetRevision as string}\n`,
+    );
+    const script = readFileSync(join(repoRoot, 'argocd-apps/bootstrap/bootstrap.sh'), 'utf8');
+    expect(script).toContain('manifests.mjs" argocd-chart');
+    expect(script).not.toMatch(/\b(awk|sed|grep)\b/);
   });
 });
 

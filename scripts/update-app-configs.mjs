@@ -49,13 +49,17 @@ function output(name, pattern, key) {
   return typeof value === 'number' ? value : text;
 }
 
-const subnetCidrs = outputs.database_subnet_cidrs?.value;
-if (!Array.isArray(subnetCidrs) || subnetCidrs.length === 0) {
-  problems.push('terraform output database_subnet_cidrs is missing or empty');
-}
-for (const cidr of Array.isArray(subnetCidrs) ? subnetCidrs : []) {
-  if (!patterns.cidr.test(cidr))
-    problems.push(`terraform output database_subnet_cidrs holds ${cidr}`);
+/** A non-empty list of CIDRs from a Terraform output. */
+function cidrList(name) {
+  const cidrs = outputs[name]?.value;
+  if (!Array.isArray(cidrs) || cidrs.length === 0) {
+    problems.push(`terraform output ${name} is missing or empty`);
+    return [];
+  }
+  for (const cidr of cidrs) {
+    if (!patterns.cidr.test(cidr)) problems.push(`terraform output ${name} holds ${cidr}`);
+  }
+  return cidrs;
 }
 
 const cluster = {
@@ -90,7 +94,8 @@ const cluster = {
     name: output('database', 'name', 'name'),
     secretArn: output('database', 'arn', 'master_secret_arn'),
   },
-  databaseSubnetCidrs: subnetCidrs,
+  databaseSubnetCidrs: cidrList('database_subnet_cidrs'),
+  endpointSubnetCidrs: cidrList('endpoint_subnet_cidrs'),
   ingress: { certificateArn: output('alb_certificate_arn', 'optionalArn') },
 };
 

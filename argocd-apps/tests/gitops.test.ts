@@ -265,8 +265,16 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
     if (environment === 'prod') {
       expect(valuesObject.database).toMatchObject({
         sslMode: 'verify-full',
-        credentials: { source: 'csi', csi: { provider: 'aws' } },
+        auth: 'rds-iam',
+        awsRegion: 'eu-west-1',
+        migration: { enabled: true, credentials: { source: 'csi', csi: { provider: 'aws' } } },
       });
+      expect(valuesObject.database).not.toHaveProperty('credentials');
+      expect(valuesObject.networkPolicy.httpsEgressCidrs).toEqual([
+        '10.20.16.0/20',
+        '10.20.32.0/20',
+        '10.20.48.0/20',
+      ]);
     }
   });
 

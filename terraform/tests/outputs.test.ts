@@ -28,6 +28,7 @@ describe('update-app-configs on sample outputs', () => {
       `arn:aws:iam::111122223333:role/tbyte-${environment}-backend`,
     );
     expect(cluster.database.port).toBe(5432);
+    expect(cluster.endpointSubnetCidrs).toHaveLength(3);
     expect(readFileSync(out, 'utf8')).toMatch(/^# Written by scripts\/update-app-configs.mjs/);
   });
 });
@@ -93,13 +94,17 @@ describe('the sample outputs match the Terraform expressions', () => {
         one(platform, 'module', 'vpc').database_subnets as string,
         vars.vpc_cidr as string,
       ),
+      endpoint_subnet_cidrs: cidrs(
+        one(platform, 'module', 'vpc').private_subnets as string,
+        vars.vpc_cidr as string,
+      ),
     };
     let compared = 0;
     for (const [name, value] of Object.entries(expected)) {
       expect(fixture[name]?.value, name).toEqual(value);
       compared += 1;
     }
-    expect(compared).toBe(9);
+    expect(compared).toBe(10);
     const database = fixture.database?.value as Body;
     const rds = one(platform, 'module', 'rds');
     expect(database.name).toBe(rds.db_name);

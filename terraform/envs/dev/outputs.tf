@@ -71,6 +71,11 @@ output "database_subnet_cidrs" {
   value       = module.platform.database_subnet_cidrs
 }
 
+output "endpoint_subnet_cidrs" {
+  description = "CIDRs of the private subnets holding the interface endpoints (the backend's HTTPS egress to STS)."
+  value       = module.platform.endpoint_subnet_cidrs
+}
+
 output "alb_certificate_arn" {
   description = "ACM certificate of the edge ALB, or empty."
   value       = module.platform.alb_certificate_arn

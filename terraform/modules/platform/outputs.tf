@@ -78,6 +78,11 @@ output "database_subnet_cidrs" {
   value       = module.vpc.database_subnets_cidr_blocks
 }
 
+output "endpoint_subnet_cidrs" {
+  description = "CIDRs of the private subnets holding the interface endpoints (STS, Secrets Manager, ECR): the backend's NetworkPolicy HTTPS egress, for the IRSA credentials that sign its database tokens."
+  value       = module.vpc.private_subnets_cidr_blocks
+}
+
 output "alb_certificate_arn" {
   description = "ACM certificate of the edge ALB, or empty."
   value       = var.alb_certificate_arn

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2329 # shellcheck does not see calls inside the one block below
 # The app as pods on a real node: etcd, kube-apiserver, controller-manager and scheduler, and a
 # node of this machine (kubelet, containerd with Debian's runc and CNI plugins, kube-proxy in
 # iptables mode, kube-router enforcing NetworkPolicies), all at the one Kubernetes pin
@@ -13,6 +14,9 @@
 # Not yet a step of .ci/run (docs/decisions/0014): it brings up the node, the add-ons and the
 # platform chart, and has not yet passed through the app installs and the checks.
 set -uo pipefail
+# The whole script is one block, read before it runs: an edit of this file during a run (it
+# takes minutes) cannot change what the run executes.
+{
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=scripts/lib/checks.sh
 . scripts/lib/checks.sh
@@ -201,7 +205,7 @@ until_true() {
   shift
   deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
-    [ $SECONDS -lt "$deadline" ] || return 1
+    [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 1
   done
 }
@@ -339,13 +343,15 @@ check "images of CoreDNS, Traefik and metrics-server (FROM scratch)" addon_image
 
 check "stand-in base images" bash scripts/stand-ins/build.sh
 # build_app COMPONENT TAG VERSION: the image from its real Dockerfile, named as the charts' e2e values say.
+# build_app NAME VERSION: the image tagged with its version, as the release workflow tags them
+# (the charts report the tag as the version).
 build_app() {
   podman build --format docker --pull=never --network=host --quiet \
-    --build-arg APP_VERSION="$3" --build-arg GIT_SHA="$(git rev-parse HEAD)" \
+    --build-arg APP_VERSION="$2" --build-arg GIT_SHA="$(git rev-parse HEAD)" \
     -f "$1/Dockerfile" -t "docker.io/tbyte/$1:$2" . >/dev/null && images+=("docker.io/tbyte/$1:$2")
 }
 check "build tbyte/backend and tbyte/frontend from their Dockerfiles (--pull=never)" eval \
-  'build_app backend cluster-e2e 1.0.0-e2e && build_app frontend cluster-e2e 1.0.0-e2e'
+  'build_app backend 1.0.0-e2e && build_app frontend 1.0.0-e2e'
 # The database image the postgresql chart names (a stand-in of it, as compose uses).
 images+=("docker.io/library/postgres:$(awk '/^image:/ { section = 1 } section && /^  tag:/ { print $2; exit }' charts/postgresql/values.yaml)")
 
@@ -649,7 +655,9 @@ check "CoreDNS (kube-dns), Traefik (IngressClass nginx) and metrics-server run a
 # What the dev values take from add-ons this cluster does not run is replaced, and only that:
 # credentials from a Secret instead of Vault's CSI volume (no CSI driver), no service key (it
 # comes from Vault too), no ServiceMonitor or PrometheusRule (no Prometheus Operator), no
-# trace export; images from this build.
+# trace export; images from this build. And one setting for the test itself: every request of
+# its load generators comes from the one address of the ingress, which the per-client rate
+# limit would count as one client, so the limit is out of the way.
 cat >"$state/values-postgresql.yaml" <<'YAML'
 credentials: { source: secret, existingSecret: postgresql-credentials }
 YAML
@@ -658,14 +666,14 @@ database: { credentials: { source: secret, existingSecret: postgresql-credential
 apiKey: { enabled: false }
 metrics: { serviceMonitor: { enabled: false } }
 prometheusRule: { enabled: false }
-config: { otel: { endpoint: '' } }
+config: { otel: { endpoint: '' }, rateLimitMax: 1000000 }
 YAML
 cat >"$state/values-frontend.yaml" <<'YAML'
 apiKey: { enabled: false }
 YAML
 app_values() {
   echo "-f charts/$1/examples/values-dev.yaml -f $state/values-$1.yaml"
-  case $1 in backend | frontend) echo "--set image.repository=tbyte/$1 --set image.tag=${2:-cluster-e2e}" ;; esac
+  case $1 in backend | frontend) echo "--set image.repository=tbyte/$1 --set image.tag=${2:-1.0.0-e2e}" ;; esac
 }
 app_prerequisites() {
   k -n tbyte create secret generic postgresql-credentials --from-literal=username=tbyte \
@@ -701,13 +709,17 @@ check "helm install backend --wait (dev values, HPA)" \
 check "helm install frontend --wait (dev values, HPA, Ingress for $host)" \
   h install frontend charts/frontend -n tbyte $(app_values frontend) --wait --timeout 4m
 
+# probe_counted POD TYPE: the kubelet counted a successful probe of that type for the pod.
+probe_counted() {
+  k get --raw "/api/v1/nodes/$node/proxy/metrics/probes" |
+    grep -q "^prober_probe_total{.*pod=\"$1\".*probe_type=\"$2\".*result=\"successful\"} [1-9]"
+}
 # Every pod of the app, as the runtime runs it: Ready, uid 1000 as PID 1's real and effective
 # user, no effective capabilities, a root filesystem that refuses writes, and each of its
 # probes answered by the kubelet (its prober_probe_total counters).
 app_pods_hardened() {
-  local pods pod probes count=0 status
+  local pods pod count=0 status
   pods=$(k -n tbyte get pods -l app.kubernetes.io/part-of=tbyte -o jsonpath='{range .items[*]}{.metadata.name}{"\n"}{end}')
-  probes=$(k get --raw "/api/v1/nodes/$node/proxy/metrics/probes") || return 1
   for pod in $pods; do
     k -n tbyte wait --for=condition=Ready "pod/$pod" --timeout=60s >/dev/null || { echo "$pod not Ready"; return 1; }
     status=$(k -n tbyte exec "$pod" -- cat /proc/1/status) || return 1
@@ -719,8 +731,8 @@ app_pods_hardened() {
         const pod = JSON.parse(require("fs").readFileSync(0, "utf8"));
         const key = { Liveness: "livenessProbe", Readiness: "readinessProbe", Startup: "startupProbe" }[process.argv[1]];
         process.exit(pod.spec.containers.some((c) => c[key]) ? 0 : 1)' "$type" || continue
-      grep -q "^prober_probe_total{.*pod=\"$pod\".*probe_type=\"$type\".*result=\"successful\"} [1-9]" <<<"$probes" ||
-        { echo "$pod: no successful $type probe counted by the kubelet"; return 1; }
+      # A liveness probe starts once the startup probe has passed, one period later.
+      until_true 90 probe_counted "$pod" "$type" || { echo "$pod: no successful $type probe counted by the kubelet"; return 1; }
     done
     count=$((count + 1))
   done
@@ -737,9 +749,51 @@ through_ingress() {
     [ "$(ingress "http://$host/api/info" | node -p 'JSON.parse(require("fs").readFileSync(0)).pod')" != "" ]
 }
 check "http://$host answers through the ingress on 127.0.0.1:$ingress_port (Traefik, frontend nginx, backend, PostgreSQL pods)" through_ingress
+# No DNS here knows the host, so the browser and the suite's API requests use an HTTP proxy that
+# sends requests for it (absolute-form, or a CONNECT tunnel as Playwright's API client makes)
+# to the ingress on the loopback, and refuses any other destination.
+cat >"$state/proxy.mjs" <<'NODE'
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+
+const [portFile, host, ingressPort] = process.argv.slice(2);
+const server = http.createServer((req, res) => {
+  const url = URL.canParse(req.url) ? new URL(req.url) : null;
+  if (!url || url.hostname !== host) return res.writeHead(403).end();
+  const upstream = http.request(
+    { host: '127.0.0.1', port: +ingressPort, method: req.method, path: url.pathname + url.search, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+});
+server.on('connect', (req, socket, head) => {
+  if (req.url !== `${host}:80`) return socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+  const upstream = net.connect(+ingressPort, '127.0.0.1', () => {
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    upstream.write(head);
+    upstream.pipe(socket);
+    socket.pipe(upstream);
+  });
+  upstream.on('error', () => socket.destroy());
+  socket.on('error', () => upstream.destroy());
+});
+server.listen(0, '127.0.0.1', () => writeFileSync(portFile, String(server.address().port)));
+NODE
+browser_proxy() {
+  start browser-proxy node "$state/proxy.mjs" "$state/proxy.port" "$host" "$ingress_port"
+  until_true 20 test -s "$state/proxy.port" &&
+    curl --silent --fail --max-time 10 --proxy "http://127.0.0.1:$(cat "$state/proxy.port")" "http://$host/api/info" >/dev/null &&
+    curl --silent --fail --max-time 10 --proxytunnel --proxy "http://127.0.0.1:$(cat "$state/proxy.port")" "http://$host/api/info" >/dev/null
+}
+check "an HTTP proxy on the loopback for http://$host (forwarded and tunnelled requests reach the ingress)" browser_proxy
 mkdir -p reports/cluster-e2e-screenshots
 check "the browser journey in Chromium at http://$host (screenshots in reports/cluster-e2e-screenshots)" \
-  env E2E_EXTERNAL_URL="http://$host" E2E_PROXY="http://127.0.0.1:$ingress_port" \
+  env E2E_EXTERNAL_URL="http://$host" E2E_PROXY="http://127.0.0.1:$(cat "$state/proxy.port" 2>/dev/null)" \
   E2E_ARTIFACTS_DIR="$PWD/reports/cluster-e2e-screenshots" \
   pnpm --filter @tbyte/frontend exec playwright test --project compose
 
@@ -759,14 +813,19 @@ spec:
   securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: RuntimeDefault } }
   containers:
     - name: probe
-      image: docker.io/tbyte/backend:cluster-e2e
+      image: docker.io/tbyte/backend:1.0.0-e2e
       command: [node, -e, "setInterval(() => {}, 1 << 30)"]
       securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: [ALL] } }
 YAML
   k -n "$1" wait --for=condition=Ready "pod/$2" --timeout=90s >/dev/null
 }
 # reach NAMESPACE POD HOST PORT
-reach() { k -n "$1" exec "$2" -- node -e "$connect_script" "$3" "$4" 2>/dev/null; }
+# The frontend's image (nginx) has no node: bash's /dev/tcp there. Errors go to reach.log.
+reach() {
+  # shellcheck disable=SC2016 # expanded by the pod's shell
+  k -n "$1" exec "$2" -- sh -c 'if command -v node >/dev/null; then node -e "$0" "$1" "$2"; else timeout 3 bash -c "exec 3<>/dev/tcp/$1/$2"; fi' \
+    "$connect_script" "$3" "$4" 2>>"$state/logs/reach.log"
+}
 pod_ip() { k -n tbyte get pods -l "app.kubernetes.io/name=$1" -o jsonpath='{.items[0].status.podIP}'; }
 pod_of() { k -n tbyte get pods -l "app.kubernetes.io/name=$1" --field-selector=status.phase=Running -o jsonpath='{.items[0].metadata.name}'; }
 check "probe pods in an outside namespace and as Prometheus in monitoring" eval \
@@ -816,7 +875,7 @@ without_enforcement() {
     if reach "$namespace" "$pod" "$ip" "$port"; then reached=$((reached + 1)); else echo "     $from still refused to $what"; fi
   done < <(refusals)
   log "$reached of $count refused connections succeed without kube-router"
-  [ "$count" -eq 5 ] && [ "$reached" -eq "$count" ]
+  [ "$count" -eq 5 ] && [ "$reached" -eq "$count" ] || { show_log reach 10; return 1; }
 }
 check "the same connections succeed with kube-router stopped (the refusals are the policies' doing)" without_enforcement
 start_kube_router
@@ -888,9 +947,9 @@ load_field() { node -e 'const r = JSON.parse(require("fs").readFileSync(process.
 
 # --- 4. a rolling upgrade under load -----------------------------------------------------------------
 next_images() {
-  build_app backend cluster-e2e-next 1.0.1-e2e && build_app frontend cluster-e2e-next 1.0.1-e2e &&
+  build_app backend 1.0.1-e2e && build_app frontend 1.0.1-e2e &&
     podman save --quiet -m --format docker-archive -o "$state/next.tar" \
-      docker.io/tbyte/backend:cluster-e2e-next docker.io/tbyte/frontend:cluster-e2e-next &&
+      docker.io/tbyte/backend:1.0.1-e2e docker.io/tbyte/frontend:1.0.1-e2e &&
     ctr_k8s images import "$state/next.tar" >/dev/null && rm -f "$state/next.tar"
 }
 check "build the next images (version 1.0.1-e2e) from the same Dockerfiles" next_images
@@ -900,7 +959,7 @@ rolling_upgrade() {
   local upgraded=0 chart
   for chart in backend frontend; do
     # shellcheck disable=SC2046 # the values flags split on purpose
-    h upgrade "$chart" "charts/$chart" -n tbyte $(app_values "$chart" cluster-e2e-next) --wait --timeout 4m >/dev/null || upgraded=1
+    h upgrade "$chart" "charts/$chart" -n tbyte $(app_values "$chart" 1.0.1-e2e) --wait --timeout 4m >/dev/null || upgraded=1
   done
   sleep 10
   load_stop || return 1
@@ -937,7 +996,7 @@ killed_pod() {
   load_stop || return 1
   local failures
   failures=$(load_field kill 'r.failures.length')
-  log "SIGKILL of $pod: $(load_field kill r.sent) requests, $failures failed: $(load_field kill 'JSON.stringify(r.failures.map((f) => f[2]))')"
+  log "SIGKILL of $pod: $(load_field kill r.sent) requests, $failures failed, by status: $(load_field kill 'JSON.stringify(r.failures.reduce((n, f) => ({ ...n, [f[2]]: (n[f[2]] ?? 0) + 1 }), {}))')"
   # At 20/s, two seconds of requests routed to the killed pod before its endpoint is removed.
   [ "$failures" -le 20 ] && k -n tbyte rollout status deployment/backend --timeout=120s >/dev/null
 }
@@ -1012,6 +1071,26 @@ autoscaling() {
 }
 check "the HPA scales the backend out from 2 under CPU load (metrics-server) and back to 2 after it" autoscaling
 
+# --- 1b. the umbrella chart on a plain cluster ----------------------------------------------------
+# The three releases make way for the tbyte chart with its plain-cluster example values (no
+# platform add-on: credentials from a Secret, no service key, no custom resources); the
+# database's claim outlives its release, so the umbrella's PostgreSQL starts on the same data.
+umbrella() {
+  local id
+  id=$(ingress -H 'content-type: application/json' -d '{"title":"kept across the charts"}' "http://$host/api/tasks" |
+    node -p 'JSON.parse(require("fs").readFileSync(0)).id') || return 1
+  h uninstall frontend backend postgresql -n tbyte --wait --timeout 3m >/dev/null || return 1
+  "$helm" dependency build charts/tbyte >/dev/null 2>&1 || return 1
+  h install tbyte charts/tbyte -n tbyte -f charts/tbyte/examples/values-plain.yaml \
+    --set backend.image.repository=tbyte/backend,backend.image.tag=1.0.1-e2e \
+    --set frontend.image.repository=tbyte/frontend,frontend.image.tag=1.0.1-e2e \
+    --set frontend.networkPolicy.ingressFrom.namespace=nginx-ingress --wait --timeout 4m >/dev/null || return 1
+  app_pods_hardened && through_ingress &&
+    until_true 60 ingress -o /dev/null "http://$host/api/tasks/$id" &&
+    ingress "http://$host/api/tasks/$id" | grep -q 'kept across the charts'
+}
+check "the tbyte umbrella chart (plain-cluster values) in place of the three releases: pods hardened, served through the ingress, the data kept" umbrella
+
 # --- everything put back ------------------------------------------------------------------------
 leaves_nothing() {
   stop_node
@@ -1035,3 +1114,5 @@ log "run time $((SECONDS - started)) s"
 
 write_report cluster-e2e
 [ "$failed" -eq 0 ]
+exit
+}

@@ -14,10 +14,28 @@ go_tool_dir() {
 # which appears only once all of them are built. NAME=PACKAGE names a command whose package
 # path does not end in its name.
 build_go_tools() {
-  local module=$1 ldflags=$2 dir package packages=() named=()
+  local module=$1 ldflags=$2 dir
   shift 2
   dir=$(go_tool_dir "$module")
   [ -d "$dir" ] && return 0
+  # One build per module at a time (.ci/run builds ahead in the background while tests run):
+  # whoever waited for the lock finds the directory made.
+  mkdir -p "$(dirname "$dir")" || return 1
+  local lock status
+  exec {lock}>"$dir.lock"
+  flock "$lock"
+  if [ -d "$dir" ]; then
+    exec {lock}>&-
+    return 0
+  fi
+  build_go_tools_locked "$dir" "$ldflags" "$@"
+  status=$?
+  exec {lock}>&-
+  return "$status"
+}
+build_go_tools_locked() {
+  local dir=$1 ldflags=$2 package packages=() named=()
+  shift 2
   for package in "$@"; do
     if [[ $package == *=* ]]; then named+=("$package"); else packages+=("$package"); fi
   done
@@ -33,6 +51,11 @@ build_go_tools() {
     done
   ) || return 1
   mv "$dir.tmp" "$dir"
+}
+
+# Every program of the cluster tests, built ahead (.ci/run starts this in the background).
+build_cluster_tools() {
+  build_kubernetes && build_containerd && build_kube_router && build_coredns && build_traefik && build_metrics_server
 }
 
 # Kubernetes' version variables, so `kubectl version` and the nodes report the pin.

@@ -52,6 +52,18 @@ describe('the main ruleset', () => {
     for (const check of checks) assert.ok(gate.includes(check), `${check} is a job of ci.yml`);
   });
 
+  it('gates on every CI job: the required check needs all the others and fails unless each succeeded', (t) => {
+    const jobs = workflows['ci.yml'].jobs;
+    const [gateId, gate] = Object.entries(jobs).find(([, job]) => job.name === 'CI passed') ?? [];
+    assert.ok(gate, 'ci.yml has a job named CI passed');
+    const others = Object.keys(jobs).filter((id) => id !== gateId);
+    assert.ok(others.length >= 10, `${others.length} jobs besides the gate`);
+    assert.deepEqual([...gate.needs].sort(), others.sort());
+    assert.equal(gate.if, 'always()');
+    assert.match(gate.steps.map((step) => step.run ?? '').join('\n'), /= success \] \|\| exit 1/);
+    t.diagnostic(`CI passed needs ${others.length} jobs`);
+  });
+
   it('lets one actor bypass it: the GitOps App (its id is added when the ruleset is applied)', () => {
     assert.deepEqual(ruleset.bypass_actors, [{ actor_type: 'Integration', bypass_mode: 'always' }]);
   });

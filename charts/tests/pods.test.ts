@@ -226,6 +226,9 @@ describe('postgresql pod', () => {
     });
     for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
       expect(container[probe].exec.command[0]).toBe('pg_isready');
+      // runAsUser 1000 has no passwd entry in the image: without a user name libpq cannot
+      // look one up and pg_isready answers "no attempt" (seen on the real node).
+      expect(container[probe].exec.command).toContain('--username=postgres');
     }
     expect(only(objects, 'Service', 'postgresql-headless').spec.clusterIP).toBe('None');
     expect(kinds(objects)).not.toContain('HorizontalPodAutoscaler');

@@ -7,12 +7,19 @@ import { register } from 'node:module';
 import { onTelemetryFlush } from './flush.js';
 
 const probePaths = new Set(['/health', '/ready', '/startup']);
+/** The share of the traces that start here which are recorded, unless OTEL_TRACES_SAMPLER_ARG says. */
+const defaultSampleRatio = 0.1;
 
 if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) {
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   // Metrics are Prometheus on the metrics port and logs go to stdout: the SDK exports traces only.
   process.env.OTEL_METRICS_EXPORTER ??= 'none';
   process.env.OTEL_LOGS_EXPORTER ??= 'none';
+  // Head sampling (docs/decisions/0017-trace-sampling.md): a request that arrives with a trace
+  // context follows its caller's decision; one that starts a trace is recorded one time in ten,
+  // by its trace id. The others cost a trace id, which the logs still carry.
+  process.env.OTEL_TRACES_SAMPLER ??= 'parentbased_traceidratio';
+  process.env.OTEL_TRACES_SAMPLER_ARG ??= String(defaultSampleRatio);
 
   const [
     { NodeSDK },
@@ -41,10 +48,14 @@ if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => probePaths.has(req.url?.split('?')[0] ?? ''),
       }),
-      // Route handlers and routers only: a span per middleware is noise.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
-      // Queries inside requests only, not the background readiness check.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Route handlers only: a span per middleware or router is noise (the handler's span and
+      // the HTTP span carry the route).
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER],
+      }),
+      // Queries inside requests only, not the background readiness check, and no span for
+      // taking a pooled connection (db_pool_clients shows the pool).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   sdk.start();

@@ -2,13 +2,12 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import { apiKeyFiles, apiKeyGuard } from './http/api-key.js';
 import { requireJsonBody } from './http/content-type.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { apiRateLimit } from './http/rate-limit.js';
-import { requestId } from './http/request-id.js';
+import { requestLog } from './http/request-log.js';
 import { recordRouteBase, requestMetrics } from './http/request-metrics.js';
 import type { LifecycleState } from './lifecycle/state.js';
 import type { Metrics } from './metrics.js';
@@ -48,15 +47,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(probesRouter(state));
 
   app.use(requestMetrics(metrics));
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: requestId,
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(requestLog(logger));
   app.use(helmet());
 
   const api = express.Router();

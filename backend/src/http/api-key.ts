@@ -13,6 +13,17 @@ export function apiKeyFiles(config: {
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** The digests of the accepted keys, computed again only when a key file's content changes. */
+function keyDigests(): (keys: readonly string[]) => Buffer[] {
+  let last: { keys: readonly string[]; digests: Buffer[] } | undefined;
+  return (keys) => {
+    if (last?.keys.length !== keys.length || last.keys.some((key, i) => key !== keys[i])) {
+      last = { keys, digests: keys.map(digest) };
+    }
+    return last.digests;
+  };
+}
+
 /** Requests that never need the key: what the platform panel and API clients read first. */
 const openRoutes = new Set([
   'GET /api/info',
@@ -29,6 +40,7 @@ const openRoutes = new Set([
  * key each time; the files are re-read when they change.
  */
 export function apiKeyGuard(file: WatchedFiles, paths: readonly string[]): RequestHandler {
+  const digestsOf = keyDigests();
   return (req, _res, next) => {
     if (openRoutes.has(`${req.method} ${req.baseUrl}${req.path}`)) {
       next();
@@ -36,7 +48,7 @@ export function apiKeyGuard(file: WatchedFiles, paths: readonly string[]): Reque
     }
     const presented = req.get('X-Api-Key');
     const keys = paths.map((p) => file.get(p)).filter((k): k is string => !!k);
-    if (presented === undefined || !matchesAny(presented, keys)) {
+    if (presented === undefined || !matchesAny(presented, digestsOf(keys))) {
       throw new HttpProblem(401, 'A valid X-Api-Key header is required.', {
         headers: { 'WWW-Authenticate': 'ApiKey header="X-Api-Key"' },
       });
@@ -45,9 +57,9 @@ export function apiKeyGuard(file: WatchedFiles, paths: readonly string[]): Reque
   };
 }
 
-function matchesAny(presented: string, keys: readonly string[]): boolean {
+function matchesAny(presented: string, keyDigests: readonly Buffer[]): boolean {
   const given = digest(presented);
   let match = false;
-  for (const key of keys) match = timingSafeEqual(given, digest(key)) || match;
+  for (const key of keyDigests) match = timingSafeEqual(given, key) || match;
   return match;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import request from 'supertest';
 import { useTestApp } from '../../test/helpers/app.js';
 import { errorHandler } from './errors.js';
+import { requestLog } from './request-log.js';
 
 const stack = useTestApp();
 
@@ -61,7 +61,7 @@ describe('the error handler', () => {
   /** A real Express app whose one route fails with `error`, behind the API's error handler. */
   const answerTo = (error: unknown) => {
     const app = express();
-    app.use(pinoHttp({ logger: pino({ level: 'silent' }) }));
+    app.use(requestLog(pino({ level: 'silent' })));
     app.get('/', () => {
       throw error;
     });

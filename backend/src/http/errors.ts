@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isDatabaseUnavailable } from '../db/database.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { requestLogger } from './request-log.js';
 
 /** body-parser's error types, as problems the client can act on. */
 function fromBodyParser(error: { type?: unknown; status?: unknown }): HttpProblem | undefined {
@@ -61,12 +62,15 @@ export function errorHandler(): ErrorRequestHandler {
     }
     const refused = fromRefusedValue(error as { code?: unknown });
     if (refused) {
-      req.log.warn({ err: error }, 'the database refused a value that passed validation');
+      requestLogger(req).warn(
+        { err: error },
+        'the database refused a value that passed validation',
+      );
       sendProblem(req, res, refused);
       return;
     }
     if (isDatabaseUnavailable(error)) {
-      req.log.warn({ err: error }, 'database unavailable');
+      requestLogger(req).warn({ err: error }, 'database unavailable');
       sendProblem(
         req,
         res,
@@ -76,7 +80,7 @@ export function errorHandler(): ErrorRequestHandler {
       );
       return;
     }
-    req.log.error({ err: error }, 'unhandled error');
+    requestLogger(req).error({ err: error }, 'unhandled error');
     sendProblem(req, res, new HttpProblem(500, 'An unexpected error occurred.'));
   };
 }

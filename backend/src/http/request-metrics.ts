@@ -29,7 +29,8 @@ function routeLabel(route: { path?: unknown } | undefined, res: Response): strin
 export function requestMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const stop = metrics.httpRequestDuration.startTimer();
-    res.once('finish', () => {
+    // A response finishes once: a plain listener spares the wrapper of once().
+    res.on('finish', () => {
       stop({
         method: req.method,
         route: routeLabel(req.route as { path?: unknown } | undefined, res),

@@ -62,7 +62,7 @@ check "the Application health check reports child health in Argo CD's Lua VM" \
   "$kube_validate" argocd-health -script argocd-apps/bootstrap/application-health.lua
 
 check "Alertmanager: the configuration loads and each severity reaches its receiver (amtool)" \
-  node scripts/check-alertmanager.mjs "$tools/bin/amtool"
+  node argocd-apps/tests/check-alertmanager.mjs "$tools/bin/amtool"
 
 # argocd-apps/tests/gitops.test.ts, with the charts package's vitest and render helpers (the
 # Applications render charts/); its types are checked against the same vitest.

@@ -2,7 +2,7 @@
 // amtool: it loads, and each severity routes to the receiver the design names (critical to
 // Slack and email, warning and info to Slack, the Watchdog heartbeat nowhere).
 //
-//   node scripts/check-alertmanager.mjs AMTOOL
+//   node argocd-apps/tests/check-alertmanager.mjs AMTOOL
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,13 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, expectAccessible, test, uniqueTitle, watch } from './fixtures';
-
-const column = (page: Page, name: string) =>
-  page.getByRole('region', { name: new RegExp(`^${name}`) });
-const card = (page: Page, title: string) =>
-  page
-    .getByRole('listitem')
-    .filter({ has: page.getByRole('heading', { name: title, exact: true }) });
+import { card, column, expect, expectAccessible, test, uniqueTitle, watch } from './fixtures';
 
 async function createTask(page: Page, title: string, description = '', status = 'To do') {
   const form = page.getByRole('form', { name: 'New task' });

@@ -1,8 +1,10 @@
+import { useTaskEvents } from '../hooks/useTaskEvents';
 import { taskStatuses } from '../labels';
 import { CreateTaskForm } from './CreateTaskForm';
 import { TaskColumn } from './TaskColumn';
 
 export function TaskBoard() {
+  useTaskEvents();
   return (
     <div className="board">
       <CreateTaskForm />

@@ -1,0 +1,129 @@
+import type { Browser, Page } from '@playwright/test';
+import { card, column, expect, test, uniqueTitle, watch, type PageProblems } from './fixtures';
+
+const live = { timeout: 1_000 };
+
+interface Viewer {
+  page: Page;
+  problems: PageProblems;
+  /** GET /api/tasks requests (list refetches) since the last reset. */
+  listRequests: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * A person of their own (a browser context of its own) on the board, once its event stream is
+ * open and the refetch its ready event asks for is done.
+ */
+async function openBoard(browser: Browser): Promise<Viewer> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: PageProblems = { console: [], csp: [], expectedStatuses: [] };
+  watch(page, problems);
+  const listRequests: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/api/tasks') listRequests.push(url.search);
+  });
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/tasks/events');
+  await page.goto('/');
+  expect((await stream).status()).toBe(200);
+  // The three columns' first load, then their refetch on the stream's ready event.
+  await expect.poll(() => listRequests.length).toBeGreaterThanOrEqual(6);
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  return {
+    page,
+    problems,
+    listRequests,
+    close: async () => {
+      expect(problems.console, 'console errors').toEqual([]);
+      expect(problems.csp, 'CSP violations').toEqual([]);
+      await context.close();
+    },
+  };
+}
+
+test.describe('the live board', () => {
+  test("two people see each other's create, move and delete within a second, with no refetch", async ({
+    browser,
+  }) => {
+    const alice = await openBoard(browser);
+    const bob = await openBoard(browser);
+    alice.listRequests.length = 0;
+    bob.listRequests.length = 0;
+
+    const title = uniqueTitle('Seen live');
+    const form = alice.page.getByRole('form', { name: 'New task' });
+    await form.getByLabel('Title').fill(title);
+    await form.getByRole('button', { name: 'Add task' }).click();
+    await expect(column(bob.page, 'To do').getByRole('heading', { name: title })).toBeVisible(live);
+
+    await card(bob.page, title)
+      .getByLabel(`Status of ${title}`)
+      .selectOption({ label: 'In progress' });
+    await expect(
+      column(alice.page, 'In progress').getByRole('heading', { name: title }),
+    ).toBeVisible(live);
+    await expect(column(alice.page, 'To do').getByRole('heading', { name: title })).toHaveCount(
+      0,
+      live,
+    );
+
+    await card(alice.page, title)
+      .getByRole('button', { name: `Delete ${title}` })
+      .click();
+    await alice.page.getByRole('alertdialog').getByRole('button', { name: 'Delete task' }).click();
+    await expect(card(bob.page, title)).toHaveCount(0, live);
+
+    // Bob's board followed Alice's create and delete without asking for a list; the lists
+    // Bob fetched were his own move's refresh.
+    const afterOwnMove = bob.listRequests.length;
+    expect(afterOwnMove).toBeLessThanOrEqual(3);
+    await alice.close();
+    await bob.close();
+  });
+
+  test('a stream a draining backend refused reconnects and resyncs: what changed meanwhile shows', async ({
+    browser,
+    request,
+  }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: PageProblems = { console: [], csp: [], expectedStatuses: [] };
+    watch(page, problems);
+    // Every backend answers as a pod in its grace period does: EventSource gives up on a 503.
+    let refused = 0;
+    await page.route('**/api/tasks/events', (route) => {
+      refused += 1;
+      return route.fulfill({
+        status: 503,
+        headers: { 'Retry-After': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 503, detail: 'This backend is shutting down.' }),
+      });
+    });
+    await page.goto('/');
+    await expect(page.getByRole('region', { name: /^To do/ })).toBeVisible();
+    await expect.poll(() => refused).toBeGreaterThanOrEqual(1);
+
+    const missed = uniqueTitle('Made while refused');
+    expect((await request.post('/api/tasks', { data: { title: missed } })).status()).toBe(201);
+    await page.waitForTimeout(500);
+    await expect(card(page, missed)).toHaveCount(0);
+
+    const reconnected = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/tasks/events' && r.status() === 200,
+    );
+    await page.unroute('**/api/tasks/events');
+    await reconnected;
+    await expect(card(page, missed)).toBeVisible(live);
+
+    const after = uniqueTitle('After the reconnect');
+    await request.post('/api/tasks', { data: { title: after } });
+    await expect(card(page, after)).toBeVisible(live);
+    const unexpected = problems.console.filter((text) => !text.includes('status of 503'));
+    expect(unexpected, 'console errors').toEqual([]);
+    expect(problems.csp, 'CSP violations').toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,33 @@
+import { useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { applyTaskEvent } from '../api/apply-task-event';
+import { taskKeys } from '../api/keys';
+import { subscribeToTaskEvents } from '../api/task-events';
+import { taskStatuses } from '../labels';
+import type { TaskPage } from '../types';
+
+/**
+ * Keeps the board's cached lists live: each task event is applied to them in place, and only
+ * a (re)connection or a resync refetches them, once. A list request already in flight may
+ * have read the database before the stream listened, so it is cancelled and sent again.
+ */
+export function useTaskEvents(): void {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      subscribeToTaskEvents({
+        onSync: () =>
+          void client
+            .cancelQueries({ queryKey: taskKeys.all })
+            .then(() => client.invalidateQueries({ queryKey: taskKeys.all })),
+        onTask: (event) => {
+          for (const status of taskStatuses) {
+            client.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(status), (data) =>
+              applyTaskEvent(data, status, event),
+            );
+          }
+        },
+      }),
+    [client],
+  );
+}

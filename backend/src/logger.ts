@@ -29,8 +29,21 @@ export const logFlushMs = 200;
  */
 function stdout(): DestinationStream {
   const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => stream.flush(), logFlushMs).unref();
-  return stream;
+  // Only after something was written: an idle process makes no empty writes.
+  let written = false;
+  const flushing = setInterval(() => {
+    if (!written) return;
+    written = false;
+    stream.flush();
+  }, logFlushMs).unref();
+  // A closed stream refuses flush(): pino closes it when the process exits.
+  stream.once('close', () => clearInterval(flushing));
+  return {
+    write(line: string) {
+      written = true;
+      return stream.write(line);
+    },
+  };
 }
 
 /** The lines of createLogger's loggers, without redaction, for writers that censor their own. */

@@ -56,9 +56,11 @@ function forEachKeys(expression: string | Body | undefined): string[] {
   if (expression === '${local.service_accounts}')
     return Object.keys(locals.service_accounts as Body);
   if (expression === '${data.aws_iam_policy_document.workload}') {
-    const set = one(platform, 'data', 'aws_iam_policy_document', 'workload').for_each as string;
-    return [...set.matchAll(/"([a-z-]+)"/g)].map((match) => match[1] ?? '');
+    const document = one(platform, 'data', 'aws_iam_policy_document', 'workload');
+    return forEachKeys(document.for_each as string);
   }
+  if (expression === '${local.workload_statements}')
+    return Object.keys(locals.workload_statements as Body);
   throw new Error(`for_each ${expression} is not resolved here`);
 }
 

@@ -60,6 +60,13 @@ function roleAnnotation(app: string, valuesPath: string[]): unknown {
   return (node as Body | undefined)?.['eks.amazonaws.com/role-arn'];
 }
 
+/** A statement of local.workload_statements, as the HCL parser gives it. */
+interface WorkloadStatement {
+  sid: string;
+  actions: string[];
+  resources: string[];
+}
+
 describe('IRSA roles', () => {
   it('trust exactly the ServiceAccounts that run the workloads', () => {
     const local = all(platform, 'locals').find((block) => block.service_accounts)
@@ -106,30 +113,34 @@ describe('IRSA roles', () => {
   });
 
   it('give each workload only its own resources', () => {
-    const document = one(platform, 'data', 'aws_iam_policy_document', 'workload');
-    const statements = (document.dynamic as { statement: Body[] }).statement;
-    const byWorkload = (key: string) =>
-      statements
-        .filter((s) => (s.for_each as string).includes(`"${key}"`))
-        .flatMap((s) => (s.content as Body[])[0]?.resources as string[]);
-    expect(byWorkload('backend')).toEqual([
+    const locals = Object.assign({}, ...all(platform, 'locals')) as Body;
+    const byWorkload = locals.workload_statements as Record<string, WorkloadStatement[]>;
+    const resources = (key: string) => (byWorkload[key] ?? []).flatMap((s) => s.resources);
+    expect(Object.keys(byWorkload).sort()).toEqual(['backend', 'grafana', 'loki', 'vault']);
+    expect(resources('backend')).toEqual([
       '${module.rds.db_instance_master_user_secret_arn}',
       '${module.kms["rds"].key_arn}',
       'arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.rds.db_instance_resource_id}/tbyte_app',
     ]);
-    expect(byWorkload('vault')).toEqual(['${module.kms["vault"].key_arn}']);
+    expect(resources('vault')).toEqual(['${module.kms["vault"].key_arn}']);
     // IAM database authentication: the backend alone, as the serving role alone.
-    const connects = statements.filter((s) =>
-      ((s.content as Body[])[0]?.actions as string[]).includes('rds-db:connect'),
+    const connects = Object.entries(byWorkload).flatMap(([key, statements]) =>
+      statements.filter((s) => s.actions.includes('rds-db:connect')).map(() => key),
     );
-    expect(connects.map((s) => s.for_each as string)).toEqual([
-      '${each.key == "backend" ? [1] : []}',
-    ]);
-    expect(byWorkload('loki')).toEqual([
+    expect(connects).toEqual(['backend']);
+    expect(resources('loki')).toEqual([
       '${module.loki_bucket.s3_bucket_arn}',
       '${module.loki_bucket.s3_bucket_arn}/*',
       '${module.kms["logs"].key_arn}',
     ]);
+  });
+
+  it('write the policy documents from that data, never by the name of a workload', () => {
+    const document = one(platform, 'data', 'aws_iam_policy_document', 'workload');
+    expect(document.for_each).toBe('${local.workload_statements}');
+    const dynamics = (document.dynamic as { statement: { for_each: string }[] }).statement;
+    expect(dynamics.map((d) => d.for_each)).toEqual(['${each.value}']);
+    expect(document.statement).toBeUndefined();
   });
 });
 

@@ -11,90 +11,88 @@ locals {
     vault                        = "vault:vault"
     grafana                      = "monitoring:kube-prometheus-stack-grafana"
   }
+
+  # What a workload may call beyond the policies its module attaches: its statements, which
+  # become one policy of its own (module.workload_policy). A workload's rights are written here
+  # and nowhere else.
+  workload_statements = {
+    # The backend reads the RDS-managed master secret (through the Secrets Store CSI driver) to
+    # migrate, and serves as tbyte_app with IAM authentication, a token per new connection:
+    # that database user only, on this instance only.
+    backend = [
+      {
+        sid       = "ReadDatabaseSecret"
+        actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        resources = [module.rds.db_instance_master_user_secret_arn]
+      },
+      {
+        sid       = "DecryptDatabaseSecret"
+        actions   = ["kms:Decrypt"]
+        resources = [module.kms["rds"].key_arn]
+      },
+      {
+        sid       = "ConnectAsAppRole"
+        actions   = ["rds-db:connect"]
+        resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.rds.db_instance_resource_id}/tbyte_app"]
+      },
+    ]
+    # Loki: its bucket only, encrypted with the logs key.
+    loki = [
+      {
+        sid       = "LokiBucket"
+        actions   = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        resources = [module.loki_bucket.s3_bucket_arn, "${module.loki_bucket.s3_bucket_arn}/*"]
+      },
+      {
+        sid       = "LokiBucketKey"
+        actions   = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [module.kms["logs"].key_arn]
+      },
+    ]
+    # Vault: its unseal key only.
+    vault = [
+      {
+        sid       = "VaultUnseal"
+        actions   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
+        resources = [module.kms["vault"].key_arn]
+      },
+    ]
+    # Grafana: read CloudWatch metrics and logs for its CloudWatch data source.
+    grafana = [
+      {
+        sid = "CloudWatchRead"
+        actions = [
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:DescribeAlarmsForMetric",
+          "cloudwatch:DescribeAlarmHistory",
+          "cloudwatch:GetMetricData",
+          "cloudwatch:GetInsightRuleReport",
+          "cloudwatch:ListMetrics",
+          "logs:DescribeLogGroups",
+          "logs:GetLogGroupFields",
+          "logs:StartQuery",
+          "logs:StopQuery",
+          "logs:GetQueryResults",
+          "logs:GetLogEvents",
+          "ec2:DescribeRegions",
+          "ec2:DescribeInstances",
+          "tag:GetResources",
+        ]
+        resources = ["*"]
+      },
+    ]
+  }
 }
 
 data "aws_iam_policy_document" "workload" {
-  for_each = toset(["backend", "loki", "vault", "grafana"])
+  for_each = local.workload_statements
 
-  # The backend reads the RDS-managed master secret (through the Secrets Store CSI driver).
   dynamic "statement" {
-    for_each = each.key == "backend" ? [1] : []
+    for_each = each.value
     content {
-      sid       = "ReadDatabaseSecret"
-      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-      resources = [module.rds.db_instance_master_user_secret_arn]
-    }
-  }
-  dynamic "statement" {
-    for_each = each.key == "backend" ? [1] : []
-    content {
-      sid       = "DecryptDatabaseSecret"
-      actions   = ["kms:Decrypt"]
-      resources = [module.kms["rds"].key_arn]
-    }
-  }
-  # ...and connects as the serving role tbyte_app with IAM authentication, a token per new
-  # connection: that database user only, on this instance only.
-  dynamic "statement" {
-    for_each = each.key == "backend" ? [1] : []
-    content {
-      sid       = "ConnectAsAppRole"
-      actions   = ["rds-db:connect"]
-      resources = ["arn:${local.partition}:rds-db:${local.region}:${local.account_id}:dbuser:${module.rds.db_instance_resource_id}/tbyte_app"]
-    }
-  }
-
-  # Loki: its bucket only, encrypted with the logs key.
-  dynamic "statement" {
-    for_each = each.key == "loki" ? [1] : []
-    content {
-      sid       = "LokiBucket"
-      actions   = ["s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
-      resources = [module.loki_bucket.s3_bucket_arn, "${module.loki_bucket.s3_bucket_arn}/*"]
-    }
-  }
-  dynamic "statement" {
-    for_each = each.key == "loki" ? [1] : []
-    content {
-      sid       = "LokiBucketKey"
-      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [module.kms["logs"].key_arn]
-    }
-  }
-
-  # Vault: its unseal key only.
-  dynamic "statement" {
-    for_each = each.key == "vault" ? [1] : []
-    content {
-      sid       = "VaultUnseal"
-      actions   = ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"]
-      resources = [module.kms["vault"].key_arn]
-    }
-  }
-
-  # Grafana: read CloudWatch metrics and logs for its CloudWatch data source.
-  dynamic "statement" {
-    for_each = each.key == "grafana" ? [1] : []
-    content {
-      sid = "CloudWatchRead"
-      actions = [
-        "cloudwatch:DescribeAlarms",
-        "cloudwatch:DescribeAlarmsForMetric",
-        "cloudwatch:DescribeAlarmHistory",
-        "cloudwatch:GetMetricData",
-        "cloudwatch:GetInsightRuleReport",
-        "cloudwatch:ListMetrics",
-        "logs:DescribeLogGroups",
-        "logs:GetLogGroupFields",
-        "logs:StartQuery",
-        "logs:StopQuery",
-        "logs:GetQueryResults",
-        "logs:GetLogEvents",
-        "ec2:DescribeRegions",
-        "ec2:DescribeInstances",
-        "tag:GetResources",
-      ]
-      resources = ["*"]
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = statement.value.resources
     }
   }
 }

@@ -739,6 +739,9 @@ app_pods_hardened() {
   log "$count pods: Ready, uid 1000, no capabilities, read-only root, probes answered"
   [ "$count" -ge 5 ]
 }
+# helm's --wait sees a Deployment's first replica; the HPA then scales it to its minimum of 2.
+check "the HPAs bring backend and frontend to their minimum of 2 Ready replicas" \
+  k -n tbyte wait --for=jsonpath='{.status.readyReplicas}'=2 deployment/backend deployment/frontend --timeout=180s
 check "every app pod Ready on the real node: uid 1000, no capabilities, read-only root filesystem, probes answered" app_pods_hardened
 
 # --- 2. the browser journey through the ingress ---------------------------------------------------
@@ -863,9 +866,24 @@ policies_allow() {
 }
 check "policies refuse: outsider to backend 8080, 9090 and database 5432; backend to frontend and to the API server" policies_refuse
 check "policies allow: frontend to backend 8080, monitoring's Prometheus to 9090, the backend's DNS and database" policies_allow
+# kube-router's chains and ipsets, which a stopped kube-router leaves enforcing (its own
+# --cleanup-config of v2.1.0 reports success and removes none of them on this host).
+remove_policy_rules() {
+  local chains chain rule set
+  chains=$(iptables -S | sed -n 's/^-N \(KUBE-\(ROUTER\|POD-FW\|NWPLCY\)-[^ ]*\)$/\1/p')
+  [ -n "$chains" ] || return 1
+  for chain in $chains; do
+    iptables -S | grep -- "-j $chain\( \|$\)" | grep -Ev "^-A KUBE-(ROUTER|POD-FW|NWPLCY)-" | sed 's/^-A /-D /' |
+      while read -r rule; do eval "iptables $rule" || return 1; done
+  done
+  for chain in $chains; do iptables -F "$chain" || return 1; done
+  for chain in $chains; do iptables -X "$chain" || return 1; done
+  for set in $(ipset list -n | grep -E '^KUBE-(SRC|DST)-'); do ipset destroy "$set" || return 1; done
+  log "$(wc -w <<<"$chains") chains of kube-router removed"
+}
 without_enforcement() {
   kill "$kube_router_pid" && wait "$kube_router_pid" 2>/dev/null
-  "$(go_tool_dir kube-router)/kube-router" --cleanup-config >"$state/logs/kube-router-cleanup.log" 2>&1
+  remove_policy_rules || { echo "could not remove kube-router's rules"; return 1; }
   local from what namespace pod ip port reached=0 count=0
   while read -r from what namespace ip port; do
     pod=${namespace#*:}
@@ -1032,7 +1050,7 @@ disruption() {
   k cordon "$node" >/dev/null || return 1
   output=$(k drain "$node" --pod-selector app.kubernetes.io/name=backend --delete-emptydir-data --timeout 25s 2>&1)
   k uncordon "$node" >/dev/null
-  if grep -q "drained" <<<"$output" || ! grep -q "Cannot evict pod as it would violate the pod's disruption budget" <<<"$output"; then
+  if grep -q "^node/$node drained" <<<"$output" || ! grep -q "Cannot evict pod as it would violate the pod's disruption budget" <<<"$output"; then
     echo "$output" | tail -5
     return 1
   fi
@@ -1066,7 +1084,7 @@ autoscaling() {
     [ "$current" -eq 2 ] && break
     sleep 15
   done
-  log "backend replicas: ${replicas[*]} (HPA: $(k -n tbyte get hpa backend -o jsonpath='{.status.currentMetrics[*].resource.current.averageUtilization}')% CPU now)"
+  log "backend replicas: ${replicas[*]} (HPA: $(k -n tbyte get hpa backend -o jsonpath='{.status.currentMetrics[?(@.resource.name=="cpu")].resource.current.averageUtilization}')% CPU now)"
   [ "$max" -gt 2 ] && [ "$current" -eq 2 ]
 }
 check "the HPA scales the backend out from 2 under CPU load (metrics-server) and back to 2 after it" autoscaling
@@ -1079,12 +1097,14 @@ umbrella() {
   local id
   id=$(ingress -H 'content-type: application/json' -d '{"title":"kept across the charts"}' "http://$host/api/tasks" |
     node -p 'JSON.parse(require("fs").readFileSync(0)).id') || return 1
-  h uninstall frontend backend postgresql -n tbyte --wait --timeout 3m >/dev/null || return 1
+  h uninstall frontend backend postgresql -n tbyte --wait --timeout 3m >/dev/null &&
+    k -n tbyte wait --for=delete pods -l app.kubernetes.io/part-of=tbyte --timeout=120s >/dev/null || return 1
   "$helm" dependency build charts/tbyte >/dev/null 2>&1 || return 1
   h install tbyte charts/tbyte -n tbyte -f charts/tbyte/examples/values-plain.yaml \
     --set backend.image.repository=tbyte/backend,backend.image.tag=1.0.1-e2e \
     --set frontend.image.repository=tbyte/frontend,frontend.image.tag=1.0.1-e2e \
-    --set frontend.networkPolicy.ingressFrom.namespace=nginx-ingress --wait --timeout 4m >/dev/null || return 1
+    --set frontend.networkPolicy.ingressFrom.namespace=nginx-ingress --wait --timeout 4m >/dev/null &&
+    k -n tbyte wait --for=jsonpath='{.status.readyReplicas}'=2 deployment/backend deployment/frontend --timeout=180s >/dev/null || return 1
   app_pods_hardened && through_ingress &&
     until_true 60 ingress -o /dev/null "http://$host/api/tasks/$id" &&
     ingress "http://$host/api/tasks/$id" | grep -q 'kept across the charts'

@@ -18,7 +18,12 @@ if (!['dev', 'prod'].includes(environment ?? '') || !outputsPath) {
   process.exit(2);
 }
 
-const outputs = JSON.parse(readFileSync(outputsPath, 'utf8'));
+// The environment root exports the platform module's outputs as one object, `platform`.
+const outputs = JSON.parse(readFileSync(outputsPath, 'utf8')).platform?.value;
+if (outputs === null || typeof outputs !== 'object') {
+  console.error(`update-app-configs ${environment}: terraform output platform is missing`);
+  process.exit(1);
+}
 const problems = [];
 const arn = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+$/;
 const patterns = {
@@ -34,30 +39,30 @@ const patterns = {
   optionalArn: /^(arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:.+)?$/,
 };
 
-/** The value of a Terraform output (or a key inside a map output), checked against a pattern. */
+/** The value of a platform output (or a key inside a map output), checked against a pattern. */
 function output(name, pattern, key) {
   const entry = outputs[name];
-  const value = key === undefined ? entry?.value : entry?.value?.[key];
+  const value = key === undefined ? entry : entry?.[key];
   const label = key === undefined ? name : `${name}["${key}"]`;
   if (value === undefined || value === null) {
-    problems.push(`terraform output ${label} is missing`);
+    problems.push(`terraform output platform.${label} is missing`);
     return undefined;
   }
   const text = String(value);
   if (!patterns[pattern].test(text))
-    problems.push(`terraform output ${label} is not a valid ${pattern}: ${text}`);
+    problems.push(`terraform output platform.${label} is not a valid ${pattern}: ${text}`);
   return typeof value === 'number' ? value : text;
 }
 
 /** A non-empty list of CIDRs from a Terraform output. */
 function cidrList(name) {
-  const cidrs = outputs[name]?.value;
+  const cidrs = outputs[name];
   if (!Array.isArray(cidrs) || cidrs.length === 0) {
-    problems.push(`terraform output ${name} is missing or empty`);
+    problems.push(`terraform output platform.${name} is missing or empty`);
     return [];
   }
   for (const cidr of cidrs) {
-    if (!patterns.cidr.test(cidr)) problems.push(`terraform output ${name} holds ${cidr}`);
+    if (!patterns.cidr.test(cidr)) problems.push(`terraform output platform.${name} holds ${cidr}`);
   }
   return cidrs;
 }

@@ -284,7 +284,7 @@ describe.each(['dev', 'prod'])('the %s tree', (environment) => {
     );
     const frontend = apps.find((a) => a.metadata.name === 'frontend');
     expect(frontend?.spec.source.helm.valuesObject.edge).toEqual({
-      trustedProxies: [outputs.vpc_cidr.value],
+      trustedProxies: [outputs.platform.value.vpc_cidr],
     });
   });
 });
@@ -769,8 +769,8 @@ describe('the app of apps refuses', () => {
 describe('update-app-configs', () => {
   it('refuses Terraform outputs with a missing or malformed output and writes nothing', () => {
     const outputs = JSON.parse(readFileSync(join(fixtures, 'terraform-outputs-dev.json'), 'utf8'));
-    delete outputs.karpenter_interruption_queue_name;
-    outputs.vpc_id.value = 'not-a-vpc';
+    delete outputs.platform.value.karpenter_interruption_queue_name;
+    outputs.platform.value.vpc_id = 'not-a-vpc';
     const input = join(scratch, 'broken.json');
     const out = join(scratch, 'never-written.yaml');
     writeFileSync(input, JSON.stringify(outputs));
@@ -781,9 +781,11 @@ describe('update-app-configs', () => {
     );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
-      'terraform output karpenter_interruption_queue_name is missing',
+      'terraform output platform.karpenter_interruption_queue_name is missing',
     );
-    expect(result.stderr).toContain('terraform output vpc_id is not a valid vpc: not-a-vpc');
+    expect(result.stderr).toContain(
+      'terraform output platform.vpc_id is not a valid vpc: not-a-vpc',
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -86,7 +86,7 @@ describe('NetworkPolicies', () => {
     const outputs = JSON.parse(
       readFileSync(join(chartsDir, 'tests/fixtures/terraform-outputs-prod.json'), 'utf8'),
     );
-    const subnets: string[] = outputs.database_subnet_cidrs.value;
+    const subnets: string[] = outputs.platform.value.database_subnet_cidrs;
     expect(subnets.length).toBeGreaterThan(0);
     const spec = policy('backend', ['examples/values-prod.yaml']);
     expect(spec.egress[1]).toEqual({

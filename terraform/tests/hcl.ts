@@ -47,7 +47,12 @@ export function labels(stack: Stack, kind: string): string[] {
   return stack.flatMap((file) => Object.keys((file[kind] as Body | undefined) ?? {}));
 }
 
-/** Variable values of a tfvars file (HCL too). */
-export async function tfvars(relative: string): Promise<Body> {
-  return (await parse(relative, readFileSync(join(terraformDir, relative), 'utf8'))) as Body;
+/**
+ * An environment's own values, as its root writes them out: the arguments of its platform
+ * module call, and the region of its AWS provider.
+ */
+export async function environmentValues(environment: string): Promise<Body> {
+  const root = await parseStack(`envs/${environment}`);
+  const region = one(root, 'provider', 'aws').region as string;
+  return { ...one(root, 'module', 'platform'), region };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { all, labels, one, parseStack, repoRoot, tfvars, type Body } from './hcl.js';
+import { all, environmentValues, labels, one, parseStack, repoRoot, type Body } from './hcl.js';
 
 describe('update-app-configs on sample outputs', () => {
   it.each(['dev', 'prod'])('writes the %s cluster file', (environment) => {
@@ -33,22 +33,23 @@ describe('update-app-configs on sample outputs', () => {
   });
 });
 
-// The sample outputs are what the platform's expressions give for each environment's tfvars:
+// The sample outputs are what the platform's expressions give for each environment's values:
 // names from local.name, the Loki bucket both outputs point at, one IRSA role per ServiceAccount,
 // and the database subnets as Terraform's own cidrsubnet computes them.
 describe('the sample outputs match the Terraform expressions', () => {
   it.each(['dev', 'prod'])('%s', async (environment) => {
     const [platform, vars] = await Promise.all([
       parseStack('modules/platform'),
-      tfvars(`envs/${environment}/terraform.tfvars`),
+      environmentValues(environment),
     ]);
     const fixture = JSON.parse(
       readFileSync(
         join(repoRoot, `charts/tests/fixtures/terraform-outputs-${environment}.json`),
         'utf8',
       ),
-    ) as Record<string, { value: unknown }>;
-    const account = fixture.account_id?.value as string;
+    ) as { platform: { value: Record<string, unknown> } };
+    const values = fixture.platform.value;
+    const account = values.account_id as string;
     const evaluate = (expression: string, key = '') =>
       expression
         .replaceAll('${local.name}', `tbyte-${environment}`)
@@ -58,7 +59,7 @@ describe('the sample outputs match the Terraform expressions', () => {
     expect(evaluate(locals.name as string).replace('${var.environment}', environment)).toBe(
       `tbyte-${environment}`,
     );
-    expect(Object.keys(fixture).sort()).toEqual(labels(platform, 'output').sort());
+    expect(Object.keys(values).sort()).toEqual(labels(platform, 'output').sort());
 
     const irsa = one(platform, 'module', 'irsa');
     const karpenter = one(platform, 'module', 'karpenter');
@@ -101,11 +102,11 @@ describe('the sample outputs match the Terraform expressions', () => {
     };
     let compared = 0;
     for (const [name, value] of Object.entries(expected)) {
-      expect(fixture[name]?.value, name).toEqual(value);
+      expect(values[name], name).toEqual(value);
       compared += 1;
     }
     expect(compared).toBe(10);
-    const database = fixture.database?.value as Body;
+    const database = values.database as Body;
     const rds = one(platform, 'module', 'rds');
     expect(database.name).toBe(rds.db_name);
     expect(String(database.port)).toBe(rds.port);

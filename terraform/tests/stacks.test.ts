@@ -1,7 +1,7 @@
 // The Terraform stacks as Terraform parses them: pinned, locked state, the design's protections
 // on RDS, EKS and ECR, CI roles scoped to this repository's refs, and workload identities that
 // match the ServiceAccounts the charts and the Argo CD add-ons really run.
-import { lstatSync, readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +11,7 @@ import {
   parseStack,
   repoRoot,
   terraformDir,
-  tfvars,
+  environmentValues,
   type Body,
   type Stack,
 } from './hcl.js';
@@ -19,13 +19,15 @@ import {
 let platform: Stack;
 let bootstrap: Stack;
 let dev: Stack;
+let prod: Stack;
 const exact = /^[0-9]+\.[0-9]+\.[0-9]+$/;
 
 beforeAll(async () => {
-  [platform, bootstrap, dev] = await Promise.all([
+  [platform, bootstrap, dev, prod] = await Promise.all([
     parseStack('modules/platform'),
     parseStack('bootstrap'),
     parseStack('envs/dev'),
+    parseStack('envs/prod'),
   ]);
 });
 
@@ -46,7 +48,7 @@ describe('pins', () => {
   });
 
   it('pins Terraform and the AWS provider in every root', () => {
-    for (const stack of [dev, bootstrap]) {
+    for (const stack of [dev, prod, bootstrap]) {
       const [terraform] = all(stack, 'terraform').filter((t) => t.required_providers);
       expect(terraform?.required_version).toBe('>= 1.11.1, < 2.0.0');
       expect(terraform?.required_providers[0].aws).toEqual({
@@ -56,13 +58,32 @@ describe('pins', () => {
     }
   });
 
-  it('runs prod on the same code as dev, with its own tfvars', () => {
-    const prodDir = join(terraformDir, 'envs/prod');
-    const files = readdirSync(prodDir).filter((file) => file.endsWith('.tf'));
-    expect(files.length).toBeGreaterThan(4);
-    for (const file of files) {
-      expect(lstatSync(join(prodDir, file)).isSymbolicLink(), file).toBe(true);
-      expect(readlinkSync(join(prodDir, file))).toBe(`../dev/${file}`);
+  it('gives each environment a literal root: its own values, variables only for what CI injects', () => {
+    const injected = [
+      ...readFileSync(join(repoRoot, '.github/workflows/terraform.yml'), 'utf8').matchAll(
+        /TF_VAR_([a-z_]+):/g,
+      ),
+    ].map((match) => match[1]);
+    expect(new Set(injected)).toEqual(new Set(['developers_role_arn', 'public_access_cidrs']));
+    for (const [environment, stack] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
+      const dir = join(terraformDir, 'envs', environment);
+      for (const file of readdirSync(dir))
+        expect(lstatSync(join(dir, file)).isSymbolicLink(), `${environment}/${file}`).toBe(false);
+      expect(readdirSync(dir).filter((file) => file.endsWith('.tfvars'))).toEqual([]);
+      expect(labels(stack, 'variable').sort()).toEqual([...new Set(injected)].sort());
+      const call = one(stack, 'module', 'platform');
+      expect(call.source).toBe('../../modules/platform');
+      expect(call.environment).toBe(environment);
+      // Every other argument is written out: only the injected ones refer to a variable.
+      const references = Object.entries(call)
+        .filter(([, value]) => JSON.stringify(value).includes('${var.'))
+        .map(([name]) => name)
+        .sort();
+      expect(references).toEqual(['developers_role_arn', 'public_access_cidrs']);
+      expect(Object.keys(call).length).toBeGreaterThan(8);
     }
   });
 });
@@ -118,8 +139,8 @@ describe('the environment', () => {
 
   it('prod keeps its database: deletion protection (and so a final snapshot), Multi-AZ everywhere', async () => {
     const [devVars, prodVars] = await Promise.all([
-      tfvars('envs/dev/terraform.tfvars'),
-      tfvars('envs/prod/terraform.tfvars'),
+      environmentValues('dev'),
+      environmentValues('prod'),
     ]);
     expect(prodVars.database.deletion_protection).toBe(true);
     expect(devVars.database.multi_az).toBe(true);
@@ -257,10 +278,14 @@ describe('CI identities', () => {
 describe('workload identities', () => {
   it('gives the GitOps values every output update-app-configs reads', () => {
     const script = readFileSync(join(repoRoot, 'scripts/update-app-configs.mjs'), 'utf8');
-    const read = new Set(['database_subnet_cidrs']);
-    for (const [, name] of script.matchAll(/output\('([a-z_]+)'/g)) if (name) read.add(name);
-    const outputs = new Set(labels(dev, 'output'));
+    const read = new Set<string>();
+    for (const [, name] of script.matchAll(/(?:output|cidrList)\('([a-z_]+)'/g))
+      if (name) read.add(name);
+    expect(read.size).toBeGreaterThan(10);
+    const outputs = new Set(labels(platform, 'output'));
     expect([...read].filter((name) => !outputs.has(name))).toEqual([]);
-    expect(new Set(labels(platform, 'output'))).toEqual(outputs);
+    // Each environment exports the platform's outputs whole, as the object update-app-configs reads.
+    for (const stack of [dev, prod])
+      expect(one(stack, 'output', 'platform').value).toBe('${module.platform}');
   });
 });

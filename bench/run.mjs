@@ -228,7 +228,7 @@ const lines = results.map(
     `| ${date} | ${commit} | ${cores} | ${node} | ${r.load} | ${r.endpoint} | ${r.connections} | ${fmt(r.ours.reqps)} | ${fmt(r.base.reqps)} | ${pct(r.ours.reqps, r.base.reqps)} | ${r.ours.p50} / ${r.ours.p99} ms | ${r.base.p50} / ${r.base.p99} ms | ${fmt(r.ours.cpuUsPerRequest)} / ${fmt(r.base.cpuUsPerRequest)} µs | ${r.ours.bad + r.base.bad} |`,
 );
 const tracedCell = (t) =>
-  `${fmt(t.ours.reqps)} vs ${fmt(t.base.reqps)} req/s (${pct(t.ours.reqps, t.base.reqps)})`;
+  `${fmt(t.ours.reqps)} vs ${fmt(t.base.reqps)} req/s (${pct(t.ours.reqps, t.base.reqps)}), CPU ${fmt(t.ours.cpuUsPerRequest)} vs ${fmt(t.base.cpuUsPerRequest)} µs`;
 const summary = [
   `| ${date} | ${commit} | ${cores} | ${node} | ${Math.min(...loadSeen)}-${Math.max(...loadSeen)} | ${fmt(median(coldStart.map((r) => r.startup)))} ms | ${fmt(median(coldStart.map((r) => r.firstRequest)))} ms | ${fmt(idleRss)} MB | ${fmt(loadedRss)} MB | ${halfRate} req/s: p99 ${atHalf.p99} ms | ${tracedCell(tracing.default)} | ${tracedCell(tracing['every request'])} | ${fmt(initialKb, 1)} kB | ${fmt(median(renders))} ms | ${images.backend} / ${images.frontend} |`,
 ];

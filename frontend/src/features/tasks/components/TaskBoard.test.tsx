@@ -17,7 +17,7 @@ const mine: Task = {
 };
 
 /** The API as another user left it: the task renamed (version 2) before this user's move. */
-function apiWithAChangedTask() {
+function apiWithAChangedTask(answered: Promise<void> = Promise.resolve()) {
   let current = mine;
   const lists: string[] = [];
   const moves: { ifMatch: string | null; body: unknown }[] = [];
@@ -33,6 +33,7 @@ function apiWithAChangedTask() {
     }),
     http.patch('*/api/tasks/:id', async ({ request }) => {
       moves.push({ ifMatch: request.headers.get('If-Match'), body: await request.json() });
+      await answered;
       current = { ...mine, title: 'Theirs', version: 2 };
       return HttpResponse.json(
         { status: 412, detail: 'The task has changed.', requestId: 'r1' },
@@ -55,5 +56,24 @@ describe('TaskBoard', () => {
     const todo = screen.getByRole('region', { name: /To do/ });
     expect(await within(todo).findByRole('heading', { name: 'Theirs' })).toBeInTheDocument();
     await waitFor(() => expect(lists.filter((s) => s === 'todo')).toHaveLength(2));
+  });
+
+  it('moves the card at once, and puts it back when the move is refused', async () => {
+    let answer: () => void = () => undefined;
+    const { moves } = apiWithAChangedTask(new Promise<void>((resolve) => (answer = resolve)));
+    renderWithProviders(<TaskBoard />);
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Status of Mine'), 'done');
+
+    const done = screen.getByRole('region', { name: /^Done/ });
+    const todo = screen.getByRole('region', { name: /^To do/ });
+    expect(await within(done).findByRole('heading', { name: 'Mine' })).toBeInTheDocument();
+    expect(within(todo).queryByRole('heading', { name: 'Mine' })).not.toBeInTheDocument();
+    await waitFor(() => expect(moves).toHaveLength(1));
+
+    answer();
+    expect(await screen.findByRole('alert')).toHaveTextContent('changed elsewhere');
+    expect(await within(todo).findByRole('heading', { name: 'Theirs' })).toBeInTheDocument();
+    expect(within(done).queryByRole('heading', { name: /Mine|Theirs/ })).not.toBeInTheDocument();
   });
 });

@@ -1,14 +1,18 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert } from '../../../components/Alert';
 import { ApiError } from '../../../lib/api-client';
-import { useDeleteTask, useUpdateTask } from '../hooks/useTasks';
+import { useDeleteTask, useLastMoveError, useMoveTask } from '../hooks/useTasks';
 import { statusLabels, taskStatuses } from '../labels';
 import type { Task, TaskStatus } from '../types';
 import { TaskEditor } from './TaskEditor';
 
-export function TaskCard({ task }: { task: Task }) {
+/** What a column may add to a card: the drag handle, given the card's own move. */
+export type RenderHandle = (task: Task, move: (status: TaskStatus) => void) => ReactNode;
+
+export function TaskCard({ task, renderHandle }: { task: Task; renderHandle?: RenderHandle }) {
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
-  const move = useUpdateTask();
+  const move = useMoveTask(task.id);
+  const moveError = useLastMoveError(task.id);
   const remove = useDeleteTask();
   const cancelDelete = useRef<HTMLButtonElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -31,7 +35,10 @@ export function TaskCard({ task }: { task: Task }) {
   }
 
   const headingId = `task-${task.id}`;
-  const failure = move.error ?? remove.error;
+  const failure = moveError ?? remove.error;
+  const moveTo = (status: TaskStatus) => {
+    if (status !== task.status) move.mutate({ task, status });
+  };
   return (
     <li className="task-card" aria-labelledby={headingId}>
       <h3 id={headingId} className="task-card__title">
@@ -39,6 +46,7 @@ export function TaskCard({ task }: { task: Task }) {
       </h3>
       {task.description && <p className="task-card__description">{task.description}</p>}
       <div className="task-card__controls">
+        {renderHandle?.(task, moveTo)}
         <label className="visually-hidden" htmlFor={`${headingId}-status`}>
           Status of {task.title}
         </label>
@@ -46,7 +54,7 @@ export function TaskCard({ task }: { task: Task }) {
           id={`${headingId}-status`}
           value={task.status}
           disabled={move.isPending}
-          onChange={(e) => move.mutate({ task, changes: { status: e.target.value as TaskStatus } })}
+          onChange={(e) => moveTo(e.target.value as TaskStatus)}
         >
           {taskStatuses.map((s) => (
             <option key={s} value={s}>

@@ -2,15 +2,27 @@ import { Alert } from '../../../components/Alert';
 import { useTaskList } from '../hooks/useTasks';
 import { statusLabels } from '../labels';
 import type { TaskStatus } from '../types';
-import { TaskCard } from './TaskCard';
+import { TaskCard, type RenderHandle } from './TaskCard';
 
-export function TaskColumn({ status }: { status: TaskStatus }) {
+/** What the drag and drop layer adds to a column: where to drop, and each card's handle. */
+export interface ColumnDrop {
+  setNodeRef: (element: HTMLElement | null) => void;
+  isOver: boolean;
+  renderHandle: RenderHandle;
+}
+
+export function TaskColumn({ status, drop }: { status: TaskStatus; drop?: ColumnDrop }) {
   const list = useTaskList(status);
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
   const headingId = `column-${status}`;
 
   return (
-    <section className="column" aria-labelledby={headingId} aria-busy={list.isFetching}>
+    <section
+      ref={drop?.setNodeRef}
+      className={drop?.isOver ? 'column column--over' : 'column'}
+      aria-labelledby={headingId}
+      aria-busy={list.isFetching}
+    >
       <h2 id={headingId} className="column__heading">
         {statusLabels[status]}
         {list.isSuccess && (
@@ -34,7 +46,11 @@ export function TaskColumn({ status }: { status: TaskStatus }) {
       {tasks.length > 0 && (
         <ul className="column__list">
           {tasks.map((task) => (
-            <TaskCard key={task.id} task={task} />
+            <TaskCard
+              key={task.id}
+              task={task}
+              {...(drop ? { renderHandle: drop.renderHandle } : {})}
+            />
           ))}
         </ul>
       )}

@@ -1,10 +1,12 @@
 import {
   useInfiniteQuery,
   useMutation,
+  useMutationState,
   useQueryClient,
   type InfiniteData,
 } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api-client';
+import { applyTaskEvent } from '../api/apply-task-event';
 import { createTask } from '../api/create-task';
 import { deleteTask } from '../api/delete-task';
 import { getTask } from '../api/get-task';
@@ -45,6 +47,55 @@ export function useUpdateTask() {
     // A failed change too (a 412 above all): the board then shows the task as it now is.
     onSettled: () => client.invalidateQueries({ queryKey: taskKeys.all }),
   });
+}
+
+type ListSnapshot = [readonly unknown[], InfiniteData<TaskPage> | undefined][];
+
+const moveKey = (id: string) => ['tasks', 'move', id] as const;
+
+/**
+ * A move between columns (a drag or the select box): the card moves at once, the change is
+ * sent with If-Match, and a failure (a 412 above all) puts it back before the lists refresh.
+ */
+export function useMoveTask(id: string) {
+  const client = useQueryClient();
+  return useMutation<Task, Error, { task: Task; status: TaskStatus }, ListSnapshot>({
+    mutationKey: moveKey(id),
+    mutationFn: ({ task, status }) => updateTask(task, { status }),
+    onMutate: async ({ task, status }) => {
+      await client.cancelQueries({ queryKey: taskKeys.all });
+      const before = client.getQueriesData<InfiniteData<TaskPage>>({ queryKey: taskKeys.all });
+      const moved = { ...task, status, version: task.version + 1 };
+      for (const column of taskStatuses) {
+        client.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(column), (data) =>
+          applyTaskEvent(data, column, {
+            type: 'updated',
+            eventId: 'local',
+            id: task.id,
+            version: moved.version,
+            task: moved,
+          }),
+        );
+      }
+      return before;
+    },
+    onError: (_error, _move, before) => {
+      for (const [key, data] of before ?? []) client.setQueryData(key, data);
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: taskKeys.all }),
+  });
+}
+
+/**
+ * How the task's last move ended: the card that started it may be gone (it moved to another
+ * column and back), the outcome stays.
+ */
+export function useLastMoveError(id: string): Error | null {
+  const errors = useMutationState({
+    filters: { mutationKey: moveKey(id) },
+    select: (mutation) => mutation.state.error,
+  });
+  return errors.at(-1) ?? null;
 }
 
 export function useDeleteTask() {

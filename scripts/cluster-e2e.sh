@@ -658,11 +658,19 @@ check "CoreDNS (kube-dns), Traefik (IngressClass nginx) and metrics-server run a
 # trace export; images from this build. And one setting for the test itself: every request of
 # its load generators comes from the one address of the ingress, which the per-client rate
 # limit would count as one client, so the limit is out of the way.
+# The database's three credential sets as the dev cluster has them (administrator, tbyte_migrator
+# and tbyte_app, docs/architecture.md): the backend migrates and serves with its own two.
 cat >"$state/values-postgresql.yaml" <<'YAML'
 credentials: { source: secret, existingSecret: postgresql-credentials }
+roles:
+  enabled: true
+  migrator: { existingSecret: postgresql-migrator-credentials }
+  app: { existingSecret: postgresql-app-credentials }
 YAML
 cat >"$state/values-backend.yaml" <<'YAML'
-database: { credentials: { source: secret, existingSecret: postgresql-credentials } }
+database:
+  credentials: { source: secret, existingSecret: postgresql-app-credentials }
+  migration: { enabled: true, credentials: { source: secret, existingSecret: postgresql-migrator-credentials } }
 apiKey: { enabled: false }
 metrics: { serviceMonitor: { enabled: false } }
 prometheusRule: { enabled: false }
@@ -676,8 +684,12 @@ app_values() {
   case $1 in backend | frontend) echo "--set image.repository=tbyte/$1 --set image.tag=${2:-1.0.0-e2e}" ;; esac
 }
 app_prerequisites() {
-  k -n tbyte create secret generic postgresql-credentials --from-literal=username=tbyte \
-    --from-literal=password="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >/dev/null || return 1
+  local secret user
+  for secret in postgresql-credentials:tbyte postgresql-migrator-credentials:tbyte_migrator postgresql-app-credentials:tbyte_app; do
+    user=${secret#*:} secret=${secret%%:*}
+    k -n tbyte create secret generic "$secret" --from-literal=username="$user" \
+      --from-literal=password="$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')" >/dev/null || return 1
+  done
   # The database's volume on the node's disk, bound statically (no EBS here); the chart's
   # fsGroup does not apply to host paths, so the folder is the database user's.
   mkdir -p "$state/volumes/postgresql" && chown 1000:1000 "$state/volumes/postgresql" && chmod 0700 "$state/volumes/postgresql"
@@ -697,7 +709,7 @@ spec:
   claimRef: { namespace: tbyte, name: data-postgresql-0 }
 YAML
 }
-check "the database's credentials Secret and a local volume on the node" app_prerequisites
+check "the database's three credential Secrets and a local volume on the node" app_prerequisites
 for chart in backend frontend postgresql; do "$helm" dependency build "charts/$chart" >/dev/null 2>&1; done
 # shellcheck disable=SC2046 # the values flags split on purpose
 check "helm install postgresql --wait (dev values; StatefulSet Ready on the node)" \
@@ -743,6 +755,20 @@ app_pods_hardened() {
 check "the HPAs bring backend and frontend to their minimum of 2 Ready replicas" \
   k -n tbyte wait --for=jsonpath='{.status.readyReplicas}'=2 deployment/backend deployment/frontend --timeout=180s
 check "every app pod Ready on the real node: uid 1000, no capabilities, read-only root filesystem, probes answered" app_pods_hardened
+
+# The backend's sessions log in as tbyte_app, and the app's tables are tbyte_migrator's (the
+# postgresql chart's init script made both login roles at the database's first start).
+database_roles() {
+  local answer sql="SELECT (SELECT string_agg(DISTINCT usename, ',') FROM pg_stat_activity
+      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()),
+    (SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public')"
+  # shellcheck disable=SC2016 # expanded by the pod's shell
+  answer=$(k -n tbyte exec postgresql-0 -- sh -c 'PGPASSWORD=$(cat /mnt/secrets/db/password) \
+    psql -h 127.0.0.1 -U "$(cat /mnt/secrets/db/username)" -d tbyte -tAc "$0"' "$sql") || return 1
+  log "backend sessions as: ${answer%%|*}; tables owned by: ${answer#*|}"
+  [ "$answer" = "tbyte_app|tbyte_migrator" ]
+}
+check "the backend serves as tbyte_app and the tables are tbyte_migrator's (two login roles)" database_roles
 
 # --- 2. the browser journey through the ingress ---------------------------------------------------
 ingress() { curl --silent --show-error --fail --max-time 10 --resolve "$host:$ingress_port:127.0.0.1" "$@"; }

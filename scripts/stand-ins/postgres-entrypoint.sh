@@ -2,7 +2,8 @@
 # Stand-in for the official postgres image's entrypoint, for the variables compose and the
 # postgresql chart use: POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB (each also as *_FILE, the
 # official image's way to read a mounted secret), PGDATA. Initialises an empty data directory
-# once, then runs the server in the foreground.
+# once (running /docker-entrypoint-initdb.d/*.sh and *.sql as the official image does), then runs
+# the server in the foreground.
 set -eu
 for var in POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB; do
   eval "file=\${${var}_FILE:-}"
@@ -33,6 +34,23 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   if [ "$db" != "postgres" ]; then
     echo "CREATE DATABASE \"$db\" OWNER \"$user\";" | postgres --single -D "$PGDATA" postgres >/dev/null
+  fi
+  # The init scripts, as the official image runs them at the first start: against a temporary
+  # server that listens on a socket only, as the administrator.
+  if [ -n "$(ls -A /docker-entrypoint-initdb.d 2>/dev/null)" ]; then
+    sockets=$(mktemp -d)
+    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -k $sockets" -w start >/dev/null
+    for script in /docker-entrypoint-initdb.d/*; do
+      echo "postgres-entrypoint: running $script"
+      case "$script" in
+        *.sh) if [ -x "$script" ]; then run="$script"; else run="sh $script"; fi
+          PGHOST="$sockets" PGUSER="$user" PGPASSWORD="$POSTGRES_PASSWORD" PGDATABASE="$db" $run ;;
+        *.sql) PGPASSWORD="$POSTGRES_PASSWORD" psql --no-psqlrc -v ON_ERROR_STOP=1 -h "$sockets" -U "$user" -d "$db" -f "$script" ;;
+        *) echo "postgres-entrypoint: ignoring $script" ;;
+      esac
+    done
+    pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+    rm -rf "$sockets"
   fi
   if [ -n "${NSS_WRAPPER_PASSWD:-}" ]; then
     rm -f "$NSS_WRAPPER_PASSWD" "$NSS_WRAPPER_GROUP"

@@ -49,6 +49,8 @@ describe('TaskBoard', () => {
     const { lists, moves } = apiWithAChangedTask();
     renderWithProviders(<TaskBoard />);
     const user = userEvent.setup();
+    // The drag and drop chunk has replaced the first columns once the card has its handle.
+    await screen.findByRole('button', { name: 'Move Mine' });
     await user.selectOptions(await screen.findByLabelText('Status of Mine'), 'done');
 
     expect(await screen.findByRole('alert')).toHaveTextContent('changed elsewhere');
@@ -63,6 +65,8 @@ describe('TaskBoard', () => {
     const { moves } = apiWithAChangedTask(new Promise<void>((resolve) => (answer = resolve)));
     renderWithProviders(<TaskBoard />);
     const user = userEvent.setup();
+    // The drag and drop chunk has replaced the first columns once the card has its handle.
+    await screen.findByRole('button', { name: 'Move Mine' });
     await user.selectOptions(await screen.findByLabelText('Status of Mine'), 'done');
 
     const done = screen.getByRole('region', { name: /^Done/ });

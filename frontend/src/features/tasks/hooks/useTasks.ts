@@ -16,9 +16,17 @@ import { updateTask } from '../api/update-task';
 import { taskStatuses } from '../labels';
 import type { NewTask, Task, TaskChanges, TaskPage, TaskStatus } from '../types';
 
+/**
+ * The event stream keeps the lists current and refetches them when it (re)connects, so a list
+ * stays fresh for a while: the columns the drag and drop chunk mounts reuse what the first
+ * columns loaded instead of asking again.
+ */
+const listStaleMs = 30_000;
+
 export function useTaskList(status: TaskStatus) {
   return useInfiniteQuery({
     queryKey: taskKeys.list(status),
+    staleTime: listStaleMs,
     queryFn: ({ pageParam, signal }) => listTasks(status, pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,

@@ -38,6 +38,14 @@ describe('PlatformPanel', () => {
     expect(screen.getByTestId('database-status')).toHaveTextContent('up 1.2 ms');
     expect(screen.getByText('2m 5s')).toBeInTheDocument();
     expect(screen.getByText('test')).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Versions among the last 1 answers: 2.0.0 100%' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', {
+        name: 'Database latency over the last 1 answers, now 1.2 ms, at most 1.2 ms',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('says when the backend does not answer', async () => {

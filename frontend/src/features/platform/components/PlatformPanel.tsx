@@ -2,6 +2,8 @@ import { Alert } from '../../../components/Alert';
 import { useRuntimeConfig } from '../../../config/runtime-config';
 import { useBackendInfo } from '../hooks/useBackendInfo';
 import { summarise, useResponders } from '../hooks/useResponders';
+import { versionClasses } from '../rollout';
+import { LatencySparkline, VersionChart } from './RolloutPicture';
 
 export function formatUptime(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
@@ -12,11 +14,6 @@ export function formatUptime(seconds: number): string {
   if (h > 0) return `${h}h ${m}m`;
   if (m > 0) return `${m}m ${s}s`;
   return `${s}s`;
-}
-
-/** The versions seen, in order of appearance, each with a colour class of its own. */
-function versionClasses(versions: string[]): Map<string, string> {
-  return new Map([...new Set(versions)].map((v, i) => [v, `version-${i % 6}`]));
 }
 
 export function PlatformPanel() {
@@ -67,22 +64,7 @@ export function PlatformPanel() {
         </dl>
       )}
       <h3>Last {answers.length} answers</h3>
-      <ol
-        className="answers"
-        aria-label="Which pod and version answered each refresh, oldest first"
-      >
-        {answers.map((a) => (
-          <li
-            key={a.at}
-            className={`answer ${colours.get(a.version) ?? ''}`}
-            title={`${a.pod} · ${a.version}`}
-          >
-            <span className="visually-hidden">
-              {a.pod} {a.version}
-            </span>
-          </li>
-        ))}
-      </ol>
+      <VersionChart answers={answers} colours={colours} />
       <ul className="responders">
         {summarise(answers).map((r) => (
           <li key={`${r.pod}-${r.version}`}>
@@ -92,6 +74,8 @@ export function PlatformPanel() {
           </li>
         ))}
       </ul>
+      <h3>Database latency</h3>
+      <LatencySparkline answers={answers} />
     </aside>
   );
 }

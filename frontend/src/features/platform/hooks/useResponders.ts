@@ -5,6 +5,8 @@ export interface Answer {
   pod: string;
   version: string;
   at: number;
+  /** The database latency the answering pod last measured. */
+  latencyMs: number | null;
 }
 
 export interface ResponderSummary {
@@ -21,15 +23,21 @@ export interface ResponderSummary {
 export function useResponders(
   info: BackendInfo | undefined,
   updatedAt: number,
-  limit = 20,
+  limit = 40,
 ): Answer[] {
   const [state, setState] = useState<{ seen: number; answers: Answer[] }>({ seen: 0, answers: [] });
   if (info && updatedAt !== 0 && updatedAt !== state.seen) {
     const next = {
       seen: updatedAt,
-      answers: [...state.answers, { pod: info.pod, version: info.version, at: updatedAt }].slice(
-        -limit,
-      ),
+      answers: [
+        ...state.answers,
+        {
+          pod: info.pod,
+          version: info.version,
+          at: updatedAt,
+          latencyMs: info.database.latencyMs,
+        },
+      ].slice(-limit),
     };
     setState(next);
     return next.answers;

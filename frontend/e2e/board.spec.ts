@@ -134,7 +134,11 @@ test.describe('the task board', () => {
 });
 
 test.describe('the platform panel', () => {
-  test('shows which backend pod and version answered', async ({ page, request, problems: _ }) => {
+  test('shows which backend pod and version answered', async ({
+    page,
+    request,
+    problems: _,
+  }, testInfo) => {
     const info = (await (await request.get('/api/info')).json()) as {
       pod: string;
       version: string;
@@ -151,6 +155,17 @@ test.describe('the platform panel', () => {
       timeout: 10_000,
     });
     await expect(panel.getByRole('listitem').filter({ hasText: info.pod }).first()).toBeVisible();
+    await expect(
+      panel.getByRole('img', {
+        name: new RegExp(`^Versions among the last \\d+ answers: ${info.version} 100%$`),
+      }),
+    ).toBeVisible();
+    await expect(
+      panel.getByRole('img', { name: /^Database latency over the last \d+ answers/ }),
+    ).toBeVisible();
+    const dir = `test-results/screenshots/${testInfo.project.name}`;
+    mkdirSync(dir, { recursive: true });
+    await panel.screenshot({ path: `${dir}/platform.png` });
   });
 });
 

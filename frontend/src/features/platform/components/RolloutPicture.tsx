@@ -6,7 +6,7 @@ const window = 10;
 const chart = { width: 200, height: 48 };
 const spark = { width: 200, height: 32 };
 
-/** Which versions answered, over time: one colour per version, stacked to the window's size. */
+/** Which versions answered, over time: each bar the shares of the versions, one colour each. */
 export function VersionChart({
   answers,
   colours,
@@ -36,7 +36,7 @@ export function VersionChart({
             {[...colours.keys()]
               .filter((version) => column.counts[version])
               .map((version) => {
-                const height = ((column.counts[version] ?? 0) / window) * chart.height;
+                const height = ((column.counts[version] ?? 0) / column.total) * chart.height;
                 top -= height;
                 return (
                   <rect
@@ -60,6 +60,9 @@ export function VersionChart({
 export function LatencySparkline({ answers }: { answers: Answer[] }) {
   const latencies = answers.flatMap((a) => (a.latencyMs === null ? [] : [a.latencyMs]));
   const last = latencies.at(-1);
+  const points = sparklinePoints(latencies, spark.width, spark.height);
+  // The newest value as a dot: with one answer so far there is no line yet.
+  const lastPoint = points ? points.split(' ').at(-1)?.split(',').map(Number) : undefined;
   return (
     <svg
       className="sparkline"
@@ -71,7 +74,8 @@ export function LatencySparkline({ answers }: { answers: Answer[] }) {
           : `Database latency over the last ${latencies.length} answers, now ${last.toFixed(1)} ms, at most ${Math.max(...latencies).toFixed(1)} ms`
       }
     >
-      <polyline points={sparklinePoints(latencies, spark.width, spark.height)} />
+      <polyline points={points} />
+      {lastPoint && <circle cx={lastPoint[0]} cy={lastPoint[1]} r={2.5} />}
     </svg>
   );
 }

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import type { CreateTask, Task, TaskStatus, UpdateTask } from './schema.js';
+import { searchedText, searchQuery } from './search.js';
 
 interface TaskRow {
   id: string;
@@ -65,12 +66,18 @@ export class TaskRepository {
     status?: TaskStatus;
     limit: number;
     afterSeq?: string;
+    /** Search text: every word, as a prefix, in the title or description. */
+    search?: string;
   }): Promise<TaskPage> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (options.status !== undefined) {
       values.push(options.status);
       conditions.push(`status = $${values.length}`);
+    }
+    if (options.search !== undefined) {
+      values.push(searchQuery(options.search));
+      conditions.push(`${searchedText} @@ to_tsquery('simple', $${values.length})`);
     }
     if (options.afterSeq !== undefined) {
       values.push(options.afterSeq);

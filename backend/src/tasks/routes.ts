@@ -93,6 +93,7 @@ export function tasksRouter(tasks: TaskRepository, events: TaskEventStreams): Ro
       limit: query.limit,
       ...(query.status ? { status: query.status } : {}),
       ...(afterSeq ? { afterSeq } : {}),
+      ...(query.q ? { search: query.q } : {}),
     });
     res.setHeader('Cache-Control', 'no-store').json({
       items: page.items,

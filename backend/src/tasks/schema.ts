@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasSearchWord } from './search.js';
 
 /** The schemas that validate requests are the ones the OpenAPI document is generated from. */
 
@@ -61,6 +62,16 @@ export const listTasksQuerySchema = z.strictObject({
     .max(100, 'must be at most 100')
     .default(20),
   cursor: z.string().min(1).max(200).optional(),
+  q: z
+    .string()
+    .trim()
+    .max(200, 'must be at most 200 characters')
+    .refine(hasSearchWord, 'must contain a letter or digit')
+    .optional()
+    .meta({
+      description:
+        'Search: tasks whose title or description has every word of this text as a word prefix.',
+    }),
 });
 
 export const taskListSchema = z

@@ -205,6 +205,8 @@ export interface operations {
         status?: components['schemas']['TaskStatus'];
         limit?: number;
         cursor?: string;
+        /** @description Search: tasks whose title or description has every word of this text as a word prefix. */
+        q?: string;
       };
       header?: never;
       path?: never;

@@ -798,6 +798,8 @@ const server = http.createServer((req, res) => {
     },
   );
   upstream.on('error', () => res.destroy());
+  // A client that goes away ends its upstream request too (an event stream never ends itself).
+  res.on('close', () => upstream.destroy());
   req.pipe(upstream);
 });
 server.on('connect', (req, socket, head) => {

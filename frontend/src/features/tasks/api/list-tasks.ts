@@ -6,10 +6,13 @@ export function listTasks(
   status: TaskStatus,
   cursor: string | undefined,
   signal?: AbortSignal,
+  q?: string,
 ): Promise<TaskPage> {
   return unwrap(
     api.GET('/api/tasks', {
-      params: { query: { status, limit: pageSize, ...(cursor ? { cursor } : {}) } },
+      params: {
+        query: { status, limit: pageSize, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) },
+      },
       signal: signal ?? null,
     }),
   );

@@ -124,10 +124,10 @@ function DragHandle({ task, move }: DragData) {
 
 const renderHandle: RenderHandle = (task, move) => <DragHandle task={task} move={move} />;
 
-function DroppableColumn({ status }: { status: TaskStatus }) {
+function DroppableColumn({ status, search }: { status: TaskStatus; search: string }) {
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const drop: ColumnDrop = { setNodeRef, isOver, renderHandle };
-  return <TaskColumn status={status} drop={drop} />;
+  return <TaskColumn status={status} search={search} drop={drop} />;
 }
 
 function onDragEnd({ active, over }: DragEndEvent) {
@@ -136,7 +136,7 @@ function onDragEnd({ active, over }: DragEndEvent) {
 }
 
 /** The columns with drag and drop (a chunk of its own, loaded after the board shows). */
-export default function DraggableBoard() {
+export default function DraggableBoard({ search }: { search: string }) {
   const sensors = useSensors(
     // A click on the handle stays a click; a drag starts after 5 px.
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -151,7 +151,7 @@ export default function DraggableBoard() {
     >
       <div className="board__columns">
         {taskStatuses.map((status) => (
-          <DroppableColumn key={status} status={status} />
+          <DroppableColumn key={status} status={status} search={search} />
         ))}
       </div>
     </DndContext>

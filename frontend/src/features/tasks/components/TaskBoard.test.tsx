@@ -49,7 +49,7 @@ describe('TaskBoard', () => {
     const { lists, moves } = apiWithAChangedTask();
     renderWithProviders(<TaskBoard />);
     const user = userEvent.setup();
-    // The drag and drop chunk has replaced the first columns once the card has its handle.
+    // The columns come with the drag and drop chunk: the card is ready once it has its handle.
     await screen.findByRole('button', { name: 'Move Mine' });
     await user.selectOptions(await screen.findByLabelText('Status of Mine'), 'done');
 
@@ -65,7 +65,7 @@ describe('TaskBoard', () => {
     const { moves } = apiWithAChangedTask(new Promise<void>((resolve) => (answer = resolve)));
     renderWithProviders(<TaskBoard />);
     const user = userEvent.setup();
-    // The drag and drop chunk has replaced the first columns once the card has its handle.
+    // The columns come with the drag and drop chunk: the card is ready once it has its handle.
     await screen.findByRole('button', { name: 'Move Mine' });
     await user.selectOptions(await screen.findByLabelText('Status of Mine'), 'done');
 

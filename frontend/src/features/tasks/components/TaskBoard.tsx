@@ -1,27 +1,21 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useTaskEvents } from '../hooks/useTaskEvents';
-import { taskStatuses } from '../labels';
 import { CreateTaskForm } from './CreateTaskForm';
-import { TaskColumn } from './TaskColumn';
+import { TaskSearch } from './TaskSearch';
 
-// Drag and drop is loaded after the board shows: the status boxes move tasks meanwhile.
+// The columns come with drag and drop, in a chunk of its own: the initial load stays in its
+// budget, and no column is mounted twice (a card being edited would lose its editor).
 const DraggableBoard = lazy(() => import('./DraggableBoard'));
 
 export function TaskBoard() {
   useTaskEvents();
+  const [search, setSearch] = useState('');
   return (
     <div className="board">
       <CreateTaskForm />
-      <Suspense
-        fallback={
-          <div className="board__columns">
-            {taskStatuses.map((status) => (
-              <TaskColumn key={status} status={status} />
-            ))}
-          </div>
-        }
-      >
-        <DraggableBoard />
+      <TaskSearch onSearch={setSearch} />
+      <Suspense fallback={<p className="muted">Loading the board…</p>}>
+        <DraggableBoard search={search} />
       </Suspense>
     </div>
   );

@@ -11,8 +11,17 @@ export interface ColumnDrop {
   renderHandle: RenderHandle;
 }
 
-export function TaskColumn({ status, drop }: { status: TaskStatus; drop?: ColumnDrop }) {
-  const list = useTaskList(status);
+export function TaskColumn({
+  status,
+  search = '',
+  drop,
+}: {
+  status: TaskStatus;
+  /** The board's search text; empty, the whole column. */
+  search?: string;
+  drop?: ColumnDrop;
+}) {
+  const list = useTaskList(status, search);
   const tasks = list.data?.pages.flatMap((page) => page.items) ?? [];
   const headingId = `column-${status}`;
 
@@ -42,7 +51,11 @@ export function TaskColumn({ status, drop }: { status: TaskStatus; drop?: Column
           </button>
         </Alert>
       )}
-      {list.isSuccess && tasks.length === 0 && <p className="muted">No tasks here yet.</p>}
+      {list.isSuccess && tasks.length === 0 && (
+        <p className="muted">
+          {search ? `No task here matches “${search}”.` : 'No tasks here yet.'}
+        </p>
+      )}
       {tasks.length > 0 && (
         <ul className="column__list">
           {tasks.map((task) => (

@@ -26,6 +26,12 @@ export function useTaskEvents(): void {
               applyTaskEvent(data, status, event),
             );
           }
+          // Whether a task matches a search is the server's to say: the columns of the search
+          // on screen ask again (the plain columns above are never refetched per event).
+          void client.invalidateQueries({
+            queryKey: taskKeys.all,
+            predicate: (query) => query.queryKey.length === 4,
+          });
         },
       }),
     [client],

@@ -18,16 +18,16 @@ import type { NewTask, Task, TaskChanges, TaskPage, TaskStatus } from '../types'
 
 /**
  * The event stream keeps the lists current and refetches them when it (re)connects, so a list
- * stays fresh for a while: the columns the drag and drop chunk mounts reuse what the first
- * columns loaded instead of asking again.
+ * stays fresh for a while instead of being asked for again on every mount or focus.
  */
 const listStaleMs = 30_000;
 
-export function useTaskList(status: TaskStatus) {
+/** One column, or with a search text the column's matches. */
+export function useTaskList(status: TaskStatus, search = '') {
   return useInfiniteQuery({
-    queryKey: taskKeys.list(status),
+    queryKey: search ? taskKeys.search(status, search) : taskKeys.list(status),
     staleTime: listStaleMs,
-    queryFn: ({ pageParam, signal }) => listTasks(status, pageParam, signal),
+    queryFn: ({ pageParam, signal }) => listTasks(status, pageParam, signal, search || undefined),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -32,6 +32,42 @@ const commonProblems = {
   '503': problem('The database is unavailable; retry later.'),
 } satisfies ZodOpenApiResponsesObject;
 
+/**
+ * One event of a Server-Sent Events stream as its fields (OpenAPI 3.2's itemSchema, what
+ * schemathesis checks each event against), named by `event`, its data line the JSON of a
+ * component (contentSchema).
+ */
+const sseEvent = (events: string[], component: string) => ({
+  type: 'object',
+  required: ['event', 'data'],
+  properties: {
+    event: { type: 'string', enum: events },
+    data: {
+      type: 'string',
+      contentMediaType: 'application/json',
+      contentSchema: { $ref: `#/components/schemas/${component}` },
+    },
+    id: { type: 'string' },
+    retry: { type: 'integer', minimum: 0 },
+  },
+});
+
+/** The event stream's schema: each event's framing around TaskEvent or TaskStreamControl. */
+function withEventFraming(
+  document: ReturnType<typeof createDocument>,
+): ReturnType<typeof createDocument> {
+  const stream = document.paths?.['/api/tasks/events']?.get?.responses?.['200'] as
+    { content: Record<string, { schema: unknown }> } | undefined;
+  if (!stream) throw new Error('the OpenAPI document has no 200 answer of /api/tasks/events');
+  stream.content['text/event-stream'] = {
+    schema: {
+      description: 'One event of the stream; the body is text/event-stream frames.',
+      anyOf: [sseEvent(['ready', 'resync'], 'TaskStreamControl'), sseEvent(['task'], 'TaskEvent')],
+    },
+  };
+  return document;
+}
+
 const etag = z.string().meta({ description: 'The task version as a strong entity tag.' });
 
 const taskResponse = (description: string) => ({
@@ -41,169 +77,168 @@ const taskResponse = (description: string) => ({
 });
 
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  return createDocument({
-    openapi: '3.1.1',
-    info: {
-      title: 'TByte API',
-      version,
-      description: 'Tasks on PostgreSQL. Errors are application/problem+json (RFC 9457).',
-    },
-    servers: [{ url: '/' }],
-    components: {
-      securitySchemes: {
-        serviceKey: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'X-Api-Key',
-          description: 'Required on /api/tasks when the service runs with API_KEY_FILE.',
-        },
+  return withEventFraming(
+    createDocument({
+      openapi: '3.1.1',
+      info: {
+        title: 'TByte API',
+        version,
+        description: 'Tasks on PostgreSQL. Errors are application/problem+json (RFC 9457).',
       },
-    },
-    security: [{}, { serviceKey: [] }],
-    paths: {
-      '/api/tasks': {
-        get: {
-          operationId: 'listTasks',
-          summary: 'List tasks, newest first, a page at a time.',
-          requestParams: { query: listTasksQuerySchema },
-          responses: {
-            '200': {
-              description: 'A page of tasks.',
-              content: { 'application/json': { schema: taskListSchema } },
-            },
-            ...commonProblems,
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          serviceKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Api-Key',
+            description: 'Required on /api/tasks when the service runs with API_KEY_FILE.',
           },
         },
-        post: {
-          operationId: 'createTask',
-          summary: 'Create a task.',
-          requestParams: {
-            header: z.object({
-              'Idempotency-Key': idempotencyKeySchema.optional().meta({
-                description: 'A retry with the same key and body returns the first response.',
+      },
+      security: [{}, { serviceKey: [] }],
+      paths: {
+        '/api/tasks': {
+          get: {
+            operationId: 'listTasks',
+            summary: 'List tasks, newest first, a page at a time.',
+            requestParams: { query: listTasksQuerySchema },
+            responses: {
+              '200': {
+                description: 'A page of tasks.',
+                content: { 'application/json': { schema: taskListSchema } },
+              },
+              ...commonProblems,
+            },
+          },
+          post: {
+            operationId: 'createTask',
+            summary: 'Create a task.',
+            requestParams: {
+              header: z.object({
+                'Idempotency-Key': idempotencyKeySchema.optional().meta({
+                  description: 'A retry with the same key and body returns the first response.',
+                }),
               }),
-            }),
-          },
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: createTaskSchema } },
-          },
-          responses: {
-            '201': {
-              ...taskResponse(
-                'Created (or, with a reused Idempotency-Key, the first response again).',
-              ),
-              headers: z.object({ ETag: etag, Location: z.string() }),
             },
-            '413': problem('The body is too large.'),
-            '415': problem('The body is not JSON.'),
-            '422': problem('The Idempotency-Key was used with a different body.'),
-            ...commonProblems,
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: createTaskSchema } },
+            },
+            responses: {
+              '201': {
+                ...taskResponse(
+                  'Created (or, with a reused Idempotency-Key, the first response again).',
+                ),
+                headers: z.object({ ETag: etag, Location: z.string() }),
+              },
+              '413': problem('The body is too large.'),
+              '415': problem('The body is not JSON.'),
+              '422': problem('The Idempotency-Key was used with a different body.'),
+              ...commonProblems,
+            },
           },
         },
-      },
-      '/api/tasks/events': {
-        get: {
-          operationId: 'streamTaskEvents',
-          summary: 'Server-Sent Events of committed task changes, from every backend pod.',
-          description:
-            'Opens with `retry:` and an event `ready` (TaskStreamControl): the stream is live, so ' +
-            'refetch the list once; a reconnect resyncs the same way. Then events `task` ' +
-            '(TaskEvent, `id:` its eventId) and `resync` (TaskStreamControl: changes may have ' +
-            'been missed, refetch the list). A comment line every 15 s keeps the connection ' +
-            'open. The stream ends when the pod shuts down; reconnect.',
-          responses: {
-            '200': {
-              description: 'The event stream; it does not end on its own.',
-              content: {
-                'text/event-stream': {
-                  // OpenAPI 3.1 has no schema for one event of a stream (3.2's itemSchema does).
-                  schema: z.union([taskEventSchema, taskStreamControlSchema]).meta({
-                    description:
-                      'The JSON in the data: line of each event (the body itself is ' +
-                      'text/event-stream frames).',
-                  }),
+        '/api/tasks/events': {
+          get: {
+            operationId: 'streamTaskEvents',
+            summary: 'Server-Sent Events of committed task changes, from every backend pod.',
+            description:
+              'Opens with `retry:` and an event `ready` (TaskStreamControl): the stream is live, so ' +
+              'refetch the list once; a reconnect resyncs the same way. Then events `task` ' +
+              '(TaskEvent, `id:` its eventId) and `resync` (TaskStreamControl: changes may have ' +
+              'been missed, refetch the list). A comment line every 15 s keeps the connection ' +
+              'open. The stream ends when the pod shuts down; reconnect.',
+            responses: {
+              '200': {
+                description: 'The event stream; it does not end on its own.',
+                content: {
+                  'text/event-stream': {
+                    // Rendered here so that the two data schemas become components; then
+                    // replaced by the events' framing (withEventFraming).
+                    schema: z.union([taskEventSchema, taskStreamControlSchema]),
+                  },
                 },
               },
-            },
-            ...commonProblems,
-            '429': problem(
-              'This client holds as many streams as one may (or too many requests); see Retry-After.',
-            ),
-            '503': problem('The pod is shutting down or the database is unavailable; reconnect.'),
-          },
-        },
-      },
-      '/api/tasks/{id}': {
-        get: {
-          operationId: 'getTask',
-          summary: 'Read a task; If-None-Match with its ETag gives 304.',
-          requestParams: { path: taskIdSchema },
-          responses: {
-            '200': taskResponse('The task.'),
-            '304': { description: 'Not modified.' },
-            '404': problem('No such task.'),
-            ...commonProblems,
-          },
-        },
-        patch: {
-          operationId: 'updateTask',
-          summary: 'Change a task; If-Match with the ETag that was read is required.',
-          requestParams: { path: taskIdSchema, header: z.object({ 'If-Match': z.string() }) },
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': { schema: updateTaskSchema },
-              'application/merge-patch+json': { schema: updateTaskSchema },
+              ...commonProblems,
+              '429': problem(
+                'This client holds as many streams as one may (or too many requests); see Retry-After.',
+              ),
+              '503': problem('The pod is shutting down or the database is unavailable; reconnect.'),
             },
           },
-          responses: {
-            '200': taskResponse('The changed task.'),
-            '404': problem('No such task.'),
-            '412': problem('The task changed since it was read; ETag holds the current version.'),
-            '428': problem('If-Match is missing.'),
-            ...commonProblems,
-          },
         },
-        delete: {
-          operationId: 'deleteTask',
-          summary: 'Delete a task; an If-Match header, when sent, must match.',
-          requestParams: {
-            path: taskIdSchema,
-            header: z.object({ 'If-Match': z.string().optional() }),
-          },
-          responses: {
-            '204': { description: 'Deleted.' },
-            '404': problem('No such task.'),
-            '412': problem('The task changed since it was read.'),
-            ...commonProblems,
-          },
-        },
-      },
-      '/api/info': {
-        get: {
-          operationId: 'getInfo',
-          summary: 'The instance that answered: version, commit, pod, node, database state.',
-          security: [{}],
-          responses: {
-            '200': {
-              description: 'Instance info.',
-              content: { 'application/json': { schema: infoSchema } },
+        '/api/tasks/{id}': {
+          get: {
+            operationId: 'getTask',
+            summary: 'Read a task; If-None-Match with its ETag gives 304.',
+            requestParams: { path: taskIdSchema },
+            responses: {
+              '200': taskResponse('The task.'),
+              '304': { description: 'Not modified.' },
+              '404': problem('No such task.'),
+              ...commonProblems,
             },
-            '429': commonProblems['429'],
+          },
+          patch: {
+            operationId: 'updateTask',
+            summary: 'Change a task; If-Match with the ETag that was read is required.',
+            requestParams: { path: taskIdSchema, header: z.object({ 'If-Match': z.string() }) },
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': { schema: updateTaskSchema },
+                'application/merge-patch+json': { schema: updateTaskSchema },
+              },
+            },
+            responses: {
+              '200': taskResponse('The changed task.'),
+              '404': problem('No such task.'),
+              '412': problem('The task changed since it was read; ETag holds the current version.'),
+              '428': problem('If-Match is missing.'),
+              ...commonProblems,
+            },
+          },
+          delete: {
+            operationId: 'deleteTask',
+            summary: 'Delete a task; an If-Match header, when sent, must match.',
+            requestParams: {
+              path: taskIdSchema,
+              header: z.object({ 'If-Match': z.string().optional() }),
+            },
+            responses: {
+              '204': { description: 'Deleted.' },
+              '404': problem('No such task.'),
+              '412': problem('The task changed since it was read.'),
+              ...commonProblems,
+            },
+          },
+        },
+        '/api/info': {
+          get: {
+            operationId: 'getInfo',
+            summary: 'The instance that answered: version, commit, pod, node, database state.',
+            security: [{}],
+            responses: {
+              '200': {
+                description: 'Instance info.',
+                content: { 'application/json': { schema: infoSchema } },
+              },
+              '429': commonProblems['429'],
+            },
+          },
+        },
+        '/api/openapi.json': {
+          get: {
+            operationId: 'getOpenApi',
+            summary: 'This document.',
+            security: [{}],
+            responses: { '200': { description: 'The OpenAPI 3.1 document.' } },
           },
         },
       },
-      '/api/openapi.json': {
-        get: {
-          operationId: 'getOpenApi',
-          summary: 'This document.',
-          security: [{}],
-          responses: { '200': { description: 'The OpenAPI 3.1 document.' } },
-        },
-      },
-    },
-  }) as unknown as Record<string, unknown>;
+    }),
+  ) as unknown as Record<string, unknown>;
 }
 
 export function openApiRouter(version: string): Router {

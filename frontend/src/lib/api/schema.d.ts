@@ -370,7 +370,20 @@ export interface operations {
         };
         content: {
           'text/event-stream':
-            components['schemas']['TaskEvent'] | components['schemas']['TaskStreamControl'];
+            | {
+                /** @enum {string} */
+                event: 'ready' | 'resync';
+                data: string;
+                id?: string;
+                retry?: number;
+              }
+            | {
+                /** @enum {string} */
+                event: 'task';
+                data: string;
+                id?: string;
+                retry?: number;
+              };
         };
       };
       /** @description A parameter, header or body field is not valid; errors names each. */

@@ -13,27 +13,28 @@ import type { TaskPage } from '../types';
  */
 export function useTaskEvents(): void {
   const client = useQueryClient();
-  useEffect(
-    () =>
-      subscribeToTaskEvents({
-        onSync: () =>
-          void client
-            .cancelQueries({ queryKey: taskKeys.all })
-            .then(() => client.invalidateQueries({ queryKey: taskKeys.all })),
-        onTask: (event) => {
-          for (const status of taskStatuses) {
-            client.setQueryData<InfiniteData<TaskPage>>(taskKeys.list(status), (data) =>
-              applyTaskEvent(data, status, event),
-            );
-          }
-          // Whether a task matches a search is the server's to say: the columns of the search
-          // on screen ask again (the plain columns above are never refetched per event).
-          void client.invalidateQueries({
-            queryKey: taskKeys.all,
-            predicate: (query) => query.queryKey.length === 4,
-          });
-        },
-      }),
-    [client],
-  );
+  useEffect(() => {
+    const resend = (queryKey: readonly unknown[]) =>
+      void client.cancelQueries({ queryKey }).then(() => client.invalidateQueries({ queryKey }));
+    return subscribeToTaskEvents({
+      onSync: () => resend(taskKeys.all),
+      onTask: (event) => {
+        for (const status of taskStatuses) {
+          const queryKey = taskKeys.list(status);
+          client.setQueryData<InfiniteData<TaskPage>>(queryKey, (data) =>
+            applyTaskEvent(data, status, event),
+          );
+          // A list request in flight may have read the database before this change and
+          // would overwrite it (a first load has no data to apply it to): it is sent again.
+          if (client.isFetching({ queryKey, exact: true }) > 0) resend(queryKey);
+        }
+        // Whether a task matches a search is the server's to say: the columns of the search
+        // on screen ask again (the plain columns above are never refetched per event).
+        void client.invalidateQueries({
+          queryKey: taskKeys.all,
+          predicate: (query) => query.queryKey.length === 4,
+        });
+      },
+    });
+  }, [client]);
 }

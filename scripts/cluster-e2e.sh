@@ -359,9 +359,11 @@ import_images() {
   podman save --quiet -m --format docker-archive -o "$state/images.tar" "${images[@]}" &&
     ctr_k8s images import "$state/images.tar" >/dev/null || return 1
   rm -f "$state/images.tar"
-  local image missing=0
+  # Listings are read whole, here and below: grep -q ending a pipe early fails it (pipefail).
+  local image missing=0 listed
+  listed=$(ctr_k8s images ls -q) || return 1
   for image in "${images[@]}"; do
-    ctr_k8s images ls -q | grep -qxF "$image" || { echo "not in containerd: $image"; missing=1; }
+    grep -qxF "$image" <<<"$listed" || { echo "not in containerd: $image"; missing=1; }
   done
   log "${#images[@]} images imported"
   [ "$missing" -eq 0 ] && [ "${#images[@]}" -ge 7 ]
@@ -723,8 +725,9 @@ check "helm install frontend --wait (dev values, HPA, Ingress for $host)" \
 
 # probe_counted POD TYPE: the kubelet counted a successful probe of that type for the pod.
 probe_counted() {
-  k get --raw "/api/v1/nodes/$node/proxy/metrics/probes" |
-    grep -q "^prober_probe_total{.*pod=\"$1\".*probe_type=\"$2\".*result=\"successful\"} [1-9]"
+  local metrics
+  metrics=$(k get --raw "/api/v1/nodes/$node/proxy/metrics/probes") &&
+    grep -q "^prober_probe_total{.*pod=\"$1\".*probe_type=\"$2\".*result=\"successful\"} [1-9]" <<<"$metrics"
 }
 # Every pod of the app, as the runtime runs it: Ready, uid 1000 as PID 1's real and effective
 # user, no effective capabilities, a root filesystem that refuses writes, and each of its
@@ -774,7 +777,7 @@ check "the backend serves as tbyte_app and the tables are tbyte_migrator's (two 
 ingress() { curl --silent --show-error --fail --max-time 10 --resolve "$host:$ingress_port:127.0.0.1" "$@"; }
 through_ingress() {
   until_true 60 ingress "http://$host/api/tasks" || { show_log kube-proxy 5; return 1; }
-  ingress "http://$host/" | grep -q '<div id="root">' &&
+  grep -q '<div id="root">' <<<"$(ingress "http://$host/")" &&
     [ "$(ingress "http://$host/api/info" | node -p 'JSON.parse(require("fs").readFileSync(0)).pod')" != "" ]
 }
 check "http://$host answers through the ingress on 127.0.0.1:$ingress_port (Traefik, frontend nginx, backend, PostgreSQL pods)" through_ingress
@@ -1051,8 +1054,9 @@ check "a backend pod SIGKILLed under load: failures limited to that pod's reques
 # --- 5. the database pod rescheduled ---------------------------------------------------------------
 # The kubelet's readiness probe of a backend pod saw /ready answer 503.
 ready_503() {
-  k -n tbyte get events --field-selector reason=Unhealthy -o jsonpath='{.items[*].message}' |
-    grep -q 'Readiness probe failed: HTTP probe failed with statuscode: 503'
+  local messages
+  messages=$(k -n tbyte get events --field-selector reason=Unhealthy -o jsonpath='{.items[*].message}') &&
+    grep -q 'Readiness probe failed: HTTP probe failed with statuscode: 503' <<<"$messages"
 }
 database_restart() {
   local id
@@ -1063,7 +1067,7 @@ database_restart() {
   k -n tbyte wait --for=condition=Ready pod/postgresql-0 --timeout=180s >/dev/null &&
     k -n tbyte rollout status deployment/backend --timeout=180s >/dev/null &&
     until_true 60 ingress -o /dev/null "http://$host/api/tasks/$id" &&
-    ingress "http://$host/api/tasks/$id" | grep -q 'kept by the volume'
+    grep -q 'kept by the volume' <<<"$(ingress "http://$host/api/tasks/$id")"
 }
 check "the database pod deleted: backend /ready 503 then back by itself, the data kept on the volume" database_restart
 
@@ -1135,7 +1139,7 @@ umbrella() {
     k -n tbyte wait --for=jsonpath='{.status.readyReplicas}'=2 deployment/backend deployment/frontend --timeout=180s >/dev/null || return 1
   app_pods_hardened && through_ingress &&
     until_true 60 ingress -o /dev/null "http://$host/api/tasks/$id" &&
-    ingress "http://$host/api/tasks/$id" | grep -q 'kept across the charts'
+    grep -q 'kept across the charts' <<<"$(ingress "http://$host/api/tasks/$id")"
 }
 check "the tbyte umbrella chart (plain-cluster values) in place of the three releases: pods hardened, served through the ingress, the data kept" umbrella
 

@@ -55,41 +55,50 @@ export default defineConfig({
     launchOptions: chromiumLaunchOptions(),
     ...(proxy ? { proxy: { server: proxy } } : {}),
   },
-  projects: externalURL
+  projects: process.env.E2E_ROLLOUT_VERSIONS
     ? [
+        // Set by scripts/cluster-e2e.sh during a rolling update, and only then.
         {
-          name: 'compose',
-          testIgnore: /nginx\.spec\.ts/,
+          name: 'rollout',
+          testMatch: /rollout\.spec\.ts/,
           use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
         },
       ]
-    : [
-        {
-          name: 'desktop',
-          testIgnore: /nginx\.spec\.ts/,
-          use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
-        },
-        {
-          name: 'phone',
-          grep: /@phone/,
-          testIgnore: /nginx\.spec\.ts/,
-          use: {
-            browserName: 'chromium',
-            viewport: { width: 390, height: 844 },
-            isMobile: true,
-            hasTouch: true,
+    : externalURL
+      ? [
+          {
+            name: 'compose',
+            testIgnore: /(nginx|rollout)\.spec\.ts/,
+            use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
           },
-        },
-        ...(nginx
-          ? [
-              {
-                name: 'nginx',
-                testMatch: /nginx\.spec\.ts/,
-                use: { browserName: 'chromium' as const, baseURL: nginxURL },
-              },
-            ]
-          : []),
-      ],
+        ]
+      : [
+          {
+            name: 'desktop',
+            testIgnore: /(nginx|rollout)\.spec\.ts/,
+            use: { browserName: 'chromium', viewport: { width: 1280, height: 860 } },
+          },
+          {
+            name: 'phone',
+            grep: /@phone/,
+            testIgnore: /(nginx|rollout)\.spec\.ts/,
+            use: {
+              browserName: 'chromium',
+              viewport: { width: 390, height: 844 },
+              isMobile: true,
+              hasTouch: true,
+            },
+          },
+          ...(nginx
+            ? [
+                {
+                  name: 'nginx',
+                  testMatch: /nginx\.spec\.ts/,
+                  use: { browserName: 'chromium' as const, baseURL: nginxURL },
+                },
+              ]
+            : []),
+        ],
   webServer: externalURL
     ? []
     : [

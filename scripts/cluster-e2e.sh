@@ -1004,7 +1004,13 @@ next_images() {
 check "build the next images (version 1.0.1-e2e) from the same Dockerfiles" next_images
 rolling_upgrade() {
   load_start upgrade 20 rw
-  sleep 5
+  # A browser on the board meanwhile: its platform panel must show both versions answering
+  # (frontend/e2e/rollout.spec.ts, the panel's screenshot kept).
+  env E2E_EXTERNAL_URL="http://$host" E2E_PROXY="http://127.0.0.1:$(cat "$state/proxy.port")" \
+    E2E_ARTIFACTS_DIR="$PWD/reports/cluster-e2e-screenshots/rollout" E2E_ROLLOUT_VERSIONS=1.0.0-e2e,1.0.1-e2e \
+    pnpm --filter @tbyte/frontend exec playwright test >"$state/logs/panel.log" 2>&1 &
+  panel_pid=$!
+  sleep 15
   local upgraded=0 chart
   for chart in backend frontend; do
     # shellcheck disable=SC2046 # the values flags split on purpose
@@ -1031,6 +1037,14 @@ rolling_upgrade() {
   [ "$acknowledged" -gt 0 ] && [ "$missing" -eq 0 ]
 }
 check "helm upgrade backend then frontend under load: every request 2xx, both versions during the roll, only the new after, no acknowledged write lost" rolling_upgrade
+panel_mid_roll() {
+  wait "$panel_pid" || { show_log panel 15; return 1; }
+  local shot
+  shot=$(find reports/cluster-e2e-screenshots/rollout -name platform-panel-mid-roll.png -size +1k)
+  log "the panel mid-roll: ${shot:-no screenshot}"
+  [ -n "$shot" ]
+}
+check "the platform panel showed both versions answering during the roll (its screenshot kept)" panel_mid_roll
 
 # A backend container SIGKILLed under load: what was in flight on it may fail, and the rest
 # must not; the figure is measured and kept to the requests of the next two seconds.

@@ -57,12 +57,14 @@ describe('migrations', () => {
       db.name,
     );
     expect(rows).toEqual(migrations.map((m) => ({ version: m.version, n: 1 })));
+    // Log lines reach stdout in blocks (at most logFlushMs late): all of them are there once
+    // the processes have exited.
+    const exits = await Promise.all(started.map((p) => p.stop()));
+    expect(exits).toEqual([0, 0, 0]);
     const applied = started.flatMap((p) =>
       p.output.filter((line) => line.includes('"migration applied"')),
     );
     expect(applied).toHaveLength(migrations.length);
-    const exits = await Promise.all(started.map((p) => p.stop()));
-    expect(exits).toEqual([0, 0, 0]);
   });
 
   it('refuse to start when an applied migration was edited', async () => {
